@@ -1,0 +1,109 @@
+package dev.berth.session.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
+
+import dev.berth.session.web.Problems;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Every API call carries a bearer JWT; its subject owns sessions, a role claim makes an admin. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(JwtProperties.class)
+public class SecurityConfig {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, JwtProperties properties, JsonMapper json)
+            throws Exception {
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(jwt -> roles(jwt, properties));
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus",
+                                "/v3/api-docs/**", "/error")
+                        .permitAll()
+                        .requestMatchers("/api/v1/nodes/**").hasAuthority(Caller.ADMIN_AUTHORITY)
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(oauth -> oauth
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
+                        .authenticationEntryPoint((request, response, e) -> write(response, json,
+                                HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized",
+                                "Send a valid bearer token in the Authorization header")))
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, e) -> write(response, json,
+                                HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized",
+                                "Send a valid bearer token in the Authorization header"))
+                        .accessDeniedHandler((request, response, e) -> write(response, json, HttpStatus.FORBIDDEN,
+                                Problems.FORBIDDEN, "Forbidden", "This needs the admin role")));
+        return http.build();
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(JwtProperties properties) {
+        if (properties.secret() != null && !properties.secret().isBlank()) {
+            byte[] key = properties.secret().getBytes(StandardCharsets.UTF_8);
+            if (key.length < 32) {
+                throw new IllegalStateException("berth.security.jwt.secret must be at least 32 bytes long");
+            }
+            return NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+                    .macAlgorithm(MacAlgorithm.HS256).build();
+        }
+        if (properties.jwkSetUri() != null && !properties.jwkSetUri().isBlank()) {
+            return NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri()).build();
+        }
+        if (properties.issuerUri() != null && !properties.issuerUri().isBlank()) {
+            return JwtDecoders.fromIssuerLocation(properties.issuerUri());
+        }
+        throw new IllegalStateException("No way to check tokens: set berth.security.jwt.secret (development) "
+                + "or berth.security.jwt.issuer-uri / jwk-set-uri (production)");
+    }
+
+    private static Collection<GrantedAuthority> roles(Jwt jwt, JwtProperties properties) {
+        List<String> roles = jwt.hasClaim(properties.rolesClaim()) ? rolesOf(jwt.getClaim(properties.rolesClaim()))
+                : List.of();
+        return roles.contains(properties.adminRole())
+                ? List.of(new SimpleGrantedAuthority(Caller.ADMIN_AUTHORITY))
+                : List.of();
+    }
+
+    private static List<String> rolesOf(Object claim) {
+        if (claim instanceof Collection<?> values) {
+            return values.stream().map(String::valueOf).toList();
+        }
+        return claim == null ? List.of() : List.of(String.valueOf(claim).split("[ ,]+"));
+    }
+
+    private static void write(HttpServletResponse response, JsonMapper json, HttpStatus status, String type,
+            String title, String detail) throws IOException {
+        ProblemDetail problem = Problems.of(status, type, title, detail, List.of());
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.berth.session.session;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import dev.berth.contracts.ContainerState;
+import dev.berth.contracts.SessionStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * A session and where it stands. Only session-service writes it. {@code version} is the sequence of the
+ * newest command issued for the session; events answering an older command are stale.
+ */
+@Entity
+@Table(name = "sessions")
+public class Session {
+
+    /** Statuses in which a session holds, or may soon hold, containers. */
+    public static final Set<SessionStatus> LIVE = Set.of(SessionStatus.REQUESTED, SessionStatus.PROVISIONING,
+            SessionStatus.RUNNING, SessionStatus.STOPPED);
+
+    @Id
+    private UUID id;
+    private String owner;
+    private String projectId;
+    private String template;
+    private String image;
+    @JdbcTypeCode(SqlTypes.JSON)
+    private Map<String, String> labels;
+    @JdbcTypeCode(SqlTypes.JSON)
+    private Map<String, String> env;
+    @JdbcTypeCode(SqlTypes.JSON)
+    private List<Integer> ports;
+    @Enumerated(EnumType.STRING)
+    private SessionStatus status;
+    private String statusReason;
+    @Enumerated(EnumType.STRING)
+    private TerminationReason terminationReason;
+    private String nodeId;
+    @JdbcTypeCode(SqlTypes.JSON)
+    private List<ContainerState> containers;
+    @Column(name = "version")
+    private long version;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private Instant expiresAt;
+    private Instant runningAt;
+    private Instant endedAt;
+
+    protected Session() {
+    }
+
+    static Session requested(UUID id, String owner, String projectId, String template, String image,
+            Map<String, String> labels, Map<String, String> env, List<Integer> ports, Instant now,
+            Instant expiresAt) {
+        Session session = new Session();
+        session.id = id;
+        session.owner = owner;
+        session.projectId = projectId;
+        session.template = template;
+        session.image = image;
+        session.labels = Map.copyOf(labels);
+        session.env = Map.copyOf(env);
+        session.ports = List.copyOf(ports);
+        session.status = SessionStatus.REQUESTED;
+        session.containers = List.of();
+        session.version = 1;
+        session.createdAt = now;
+        session.updatedAt = now;
+        session.expiresAt = expiresAt;
+        return session;
+    }
+
+    /** The user (or the system) wants it gone; the node is told with a command of the new version. */
+    void terminating(TerminationReason reason, Instant now) {
+        this.status = SessionStatus.TERMINATING;
+        this.terminationReason = reason;
+        this.version++;
+        this.updatedAt = now;
+    }
+
+    /** Ended with nothing left on any node. */
+    void terminated(TerminationReason reason, Instant now) {
+        this.status = SessionStatus.TERMINATED;
+        if (terminationReason == null) {
+            this.terminationReason = reason;
+        }
+        this.containers = List.of();
+        this.endedAt = now;
+        this.updatedAt = now;
+    }
+
+    void provisioning(String nodeId, Instant now) {
+        this.status = SessionStatus.PROVISIONING;
+        this.nodeId = nodeId;
+        this.updatedAt = now;
+    }
+
+    void running(String nodeId, List<ContainerState> containers, Instant now) {
+        this.status = SessionStatus.RUNNING;
+        this.nodeId = nodeId;
+        this.containers = List.copyOf(containers);
+        this.runningAt = now;
+        this.updatedAt = now;
+    }
+
+    void failed(String reason, Instant now) {
+        this.status = SessionStatus.FAILED;
+        this.statusReason = reason;
+        this.containers = List.of();
+        this.endedAt = now;
+        this.updatedAt = now;
+    }
+
+    void placedOn(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    public boolean isLive() {
+        return LIVE.contains(status);
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public String projectId() {
+        return projectId;
+    }
+
+    public String template() {
+        return template;
+    }
+
+    public String image() {
+        return image;
+    }
+
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public List<Integer> ports() {
+        return ports;
+    }
+
+    public SessionStatus status() {
+        return status;
+    }
+
+    public String statusReason() {
+        return statusReason;
+    }
+
+    public TerminationReason terminationReason() {
+        return terminationReason;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public List<ContainerState> containers() {
+        return containers;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    public Instant runningAt() {
+        return runningAt;
+    }
+
+    public Instant endedAt() {
+        return endedAt;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.berth.session.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.berth.contracts.ContainerSpec;
+import dev.berth.contracts.CreateSession;
+import dev.berth.contracts.DeleteSession;
+import dev.berth.contracts.Messaging;
+import dev.berth.contracts.SessionStatus;
+import dev.berth.session.outbox.Outbox;
+import dev.berth.session.security.Caller;
+import dev.berth.session.web.ApiException;
+
+/** What users do to sessions: every change is committed together with the command it causes. */
+@Service
+@EnableConfigurationProperties(SessionProperties.class)
+public class SessionService {
+
+    static final String DEFAULT_TEMPLATE = "node";
+    static final String WORKSPACE_CONTAINER = "workspace";
+    private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+
+    private final SessionRepository sessions;
+    private final Outbox outbox;
+    private final SessionChanges changes;
+    private final SessionProperties properties;
+    private final Clock clock;
+
+    public SessionService(SessionRepository sessions, Outbox outbox, SessionChanges changes,
+            SessionProperties properties, Clock clock) {
+        this.sessions = sessions;
+        this.outbox = outbox;
+        this.changes = changes;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public SessionView create(Caller caller, CreateSessionRequest request) {
+        String image = request.image() == null ? properties.defaultImage() : request.image();
+        if (!properties.allowedImages().contains(image)) {
+            throw ApiException.invalidField("image", "'" + image + "' is not allowed; allowed images: "
+                    + properties.allowedImages());
+        }
+        int minutes = request.durationMinutes() == null ? properties.defaultDurationMinutes()
+                : request.durationMinutes();
+        if (minutes > properties.maxDurationMinutes()) {
+            throw ApiException.invalidField("durationMinutes",
+                    "must be at most " + properties.maxDurationMinutes());
+        }
+        Instant now = clock.instant();
+        Session session = Session.requested(UUID.randomUUID(), caller.id(), request.projectId(), DEFAULT_TEMPLATE,
+                image, request.labelsOrEmpty(), request.envOrEmpty(), properties.ports(), now,
+                now.plus(Duration.ofMinutes(minutes)));
+        sessions.save(session);
+        UUID messageId = UUID.randomUUID();
+        outbox.add(session.id(), Messaging.COMMANDS, Messaging.CREATE_SESSION, messageId,
+                new CreateSession(messageId, session.id(), session.version(), session.owner(),
+                        List.of(new ContainerSpec(WORKSPACE_CONTAINER, image, session.env(), session.ports())),
+                        session.expiresAt(), now));
+        changes.announce(session);
+        log.info("Session {} requested by {} (image {}, {} min)", session.id(), caller.id(), image, minutes);
+        return SessionView.of(session);
+    }
+
+    @Transactional(readOnly = true)
+    public SessionView get(Caller caller, UUID id) {
+        return sessions.findById(id).filter(session -> caller.mayAccess(session.owner())).map(SessionView::of)
+                .orElseThrow(() -> ApiException.notFound("Session " + id));
+    }
+
+    @Transactional(readOnly = true)
+    public SessionPage list(Caller caller, String owner, String projectId, SessionStatus status, int page,
+            int size) {
+        if (size > properties.maxPageSize()) {
+            throw ApiException.invalidField("size", "must be at most " + properties.maxPageSize());
+        }
+        String visibleOwner = owner;
+        if (!caller.admin()) {
+            if (owner != null && !owner.equals(caller.id())) {
+                throw ApiException.forbidden("Only an admin may list another owner's sessions");
+            }
+            visibleOwner = caller.id();
+        }
+        Specification<Session> filter = Specification.unrestricted();
+        if (visibleOwner != null) {
+            String value = visibleOwner;
+            filter = filter.and((root, query, cb) -> cb.equal(root.get("owner"), value));
+        }
+        if (projectId != null) {
+            filter = filter.and((root, query, cb) -> cb.equal(root.get("projectId"), projectId));
+        }
+        if (status != null) {
+            filter = filter.and((root, query, cb) -> cb.equal(root.get("status"), status));
+        }
+        Page<Session> result = sessions.findAll(filter,
+                PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.asc("id"))));
+        return new SessionPage(result.map(SessionView::of).getContent(), page, size, result.getTotalElements(),
+                result.getTotalPages());
+    }
+
+    @Transactional
+    public SessionView delete(Caller caller, UUID id) {
+        Session session = sessions.findForUpdate(id).filter(found -> caller.mayAccess(found.owner()))
+                .orElseThrow(() -> ApiException.notFound("Session " + id));
+        end(session, caller.id().equals(session.owner()) ? TerminationReason.USER : TerminationReason.ADMIN);
+        return SessionView.of(session);
+    }
+
+    @Transactional
+    public EndedSessions deleteAll(Caller caller) {
+        List<SessionView> ended = new ArrayList<>();
+        for (Session session : sessions.findForUpdateByOwnerAndStatusIn(caller.id(), Session.LIVE)) {
+            end(session, TerminationReason.USER);
+            ended.add(SessionView.of(session));
+        }
+        return new EndedSessions(ended.size(), ended);
+    }
+
+    /**
+     * Ends a session: a command nobody has taken yet is withdrawn; otherwise the node that holds it is told.
+     * Ending an ending or ended session changes nothing.
+     */
+    void end(Session session, TerminationReason reason) {
+        Instant now = clock.instant();
+        switch (session.status()) {
+            case TERMINATING, TERMINATED, FAILED -> {
+                return;
+            }
+            case REQUESTED -> {
+                if (outbox.withdraw(session.id(), Messaging.CREATE_SESSION)) {
+                    session.terminating(reason, now);
+                    session.terminated(reason, now);
+                } else {
+                    // Published but not answered yet: the node is told once it reports that it took it.
+                    session.terminating(reason, now);
+                }
+            }
+            case PROVISIONING, RUNNING, STOPPED -> {
+                session.terminating(reason, now);
+                tellNodeToDelete(session, session.nodeId());
+            }
+        }
+        changes.announce(session);
+        log.info("Session {} ending ({}), now {}", session.id(), reason, session.status());
+    }
+
+    /** Sends a delete command of the session's current version to a node. */
+    void tellNodeToDelete(Session session, String nodeId) {
+        UUID messageId = UUID.randomUUID();
+        String reason = session.terminationReason() == null ? TerminationReason.ORPHANED.name()
+                : session.terminationReason().name();
+        outbox.add(session.id(), Messaging.COMMANDS,
+                Messaging.NODE_PREFIX + nodeId + Messaging.DELETE_SESSION_SUFFIX, messageId,
+                new DeleteSession(messageId, session.id(), session.version(), reason));
+    }
+}

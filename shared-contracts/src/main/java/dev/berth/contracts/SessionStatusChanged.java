@@ -1,0 +1,22 @@
+package dev.berth.contracts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Event: what a provisioner did to a session. Routing key {@code session.<status>}.
+ *
+ * @param messageId  unique per message, for duplicate detection
+ * @param sessionId  the session
+ * @param sequence   the sequence of the command this event answers; consumers drop events
+ *                   older than the session's current version
+ * @param status     the status the session reached
+ * @param nodeId     the node that holds (or held) the session
+ * @param containers the session's containers on that node, empty when none exist
+ * @param reason     for {@code FAILED}: what went wrong, in words a person can act on
+ * @param occurredAt when it happened on the node
+ */
+public record SessionStatusChanged(UUID messageId, UUID sessionId, long sequence, SessionStatus status,
+        String nodeId, List<ContainerState> containers, String reason, Instant occurredAt) {
+}
