@@ -6,7 +6,6 @@ import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,7 +25,6 @@ import jakarta.validation.constraints.Size;
 
 @RestController
 @RequestMapping(SessionView.BASE_PATH)
-@Validated
 public class SessionController {
 
     private final SessionService sessions;
