@@ -32,6 +32,8 @@ class SessionEventStreamTest extends IntegrationTest {
         String id = create(token, "{}").path("id").asString();
         String node = "node-" + UUID.randomUUID();
         report(id, 1, SessionStatus.PROVISIONING, node, null);
+        // Consumers run in parallel, so a later event could overtake this one: wait until it is applied.
+        awaitStatus(token, id, SessionStatus.PROVISIONING);
         report(id, 1, SessionStatus.RUNNING, node, null);
         awaitStatus(token, id, SessionStatus.RUNNING);
 
