@@ -1,7 +1,11 @@
 package dev.berth.session.messaging;
 
+import java.util.List;
 import java.util.Map;
 
+import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.support.converter.MessageConversionException;
+import org.springframework.boot.amqp.autoconfigure.RabbitListenerRetrySettingsCustomizer;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -50,6 +54,13 @@ public class MessagingConfig {
     JacksonJsonMessageConverter messageConverter() {
         return new JacksonJsonMessageConverter(
                 JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
+    }
+
+    /** A message that cannot be read will not be readable on a retry either: straight to the dead letters. */
+    @Bean
+    RabbitListenerRetrySettingsCustomizer noRetryForPoisonMessages() {
+        return settings -> settings.setExceptionExcludes(
+                List.of(MessageConversionException.class, AmqpRejectAndDontRequeueException.class));
     }
 
     private static Queue withDeadLetters(String name) {

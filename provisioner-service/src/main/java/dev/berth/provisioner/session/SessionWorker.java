@@ -1,0 +1,192 @@
+package dev.berth.provisioner.session;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.stereotype.Component;
+
+import com.github.dockerjava.api.exception.DockerException;
+
+import dev.berth.contracts.ContainerSpec;
+import dev.berth.contracts.ContainerState;
+import dev.berth.contracts.CreateSession;
+import dev.berth.contracts.DeleteSession;
+import dev.berth.contracts.Messaging;
+import dev.berth.contracts.SessionStatus;
+import dev.berth.contracts.SessionStatusChanged;
+import dev.berth.provisioner.docker.TransientFailure;
+import dev.berth.provisioner.messaging.EventPublisher;
+import dev.berth.provisioner.node.NodeProperties;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+
+/**
+ * Carries out create and delete commands and answers each with status events carrying the command's
+ * sequence. A command is acknowledged once its answer is confirmed by the broker. Commands for one session
+ * run one at a time here, so a delete that arrives while its create runs waits for it.
+ */
+@Component
+public class SessionWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionWorker.class);
+    private static final TransientFailure TRANSIENT = new TransientFailure();
+    private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private final SessionResources resources;
+    private final CreateIntake intake;
+    private final EventPublisher events;
+    private final NodeProperties node;
+    private final ContainerProperties containers;
+    private final Clock clock;
+    private final ReentrantLock[] locks = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock())
+            .toArray(ReentrantLock[]::new);
+
+    public SessionWorker(SessionResources resources, CreateIntake intake, EventPublisher events,
+            NodeProperties node, ContainerProperties containers, Clock clock) {
+        this.resources = resources;
+        this.intake = intake;
+        this.events = events;
+        this.node = node;
+        this.containers = containers;
+        this.clock = clock;
+    }
+
+    @RabbitListener(id = CreateIntake.LISTENER_ID, queues = Messaging.PROVISION_QUEUE,
+            concurrency = "${berth.commands.create-consumers:4}")
+    public void create(CreateSession command) {
+        UUID sessionId = requireSession(command.sessionId(), command);
+        log.info("Creating session {} (sequence {}) for {}", sessionId, command.sequence(), command.owner());
+        ReentrantLock lock = lockFor(sessionId);
+        lock.lock();
+        try {
+            publish(sessionId, command.sequence(), SessionStatus.PROVISIONING, List.of(), null);
+            List<ContainerState> started;
+            try {
+                started = provision(command);
+            } catch (RuntimeException e) {
+                String reason = reason(e);
+                log.warn("Session {} failed on node {}: {}", sessionId, node.id(), reason);
+                removeQuietly(sessionId);
+                publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(), reason);
+                return;
+            }
+            publish(sessionId, command.sequence(), SessionStatus.RUNNING, started, null);
+            log.info("Session {} runs on node {}: {}", sessionId, node.id(), started);
+        } finally {
+            lock.unlock();
+            recount();
+        }
+    }
+
+    @RabbitListener(queues = "#{nodeQueue.name}", concurrency = "${berth.commands.delete-consumers:2}")
+    public void delete(DeleteSession command) {
+        UUID sessionId = requireSession(command.sessionId(), command);
+        log.info("Deleting session {} (sequence {}, {})", sessionId, command.sequence(), command.reason());
+        ReentrantLock lock = lockFor(sessionId);
+        lock.lock();
+        try {
+            resources.removeAll(sessionId);
+            publish(sessionId, command.sequence(), SessionStatus.TERMINATED, List.of(), null);
+            log.info("Session {} is removed from node {}", sessionId, node.id());
+        } finally {
+            lock.unlock();
+            recount();
+        }
+    }
+
+    private List<ContainerState> provision(CreateSession command) {
+        List<ContainerSpec> specs = command.containers() == null ? List.of() : command.containers();
+        if (specs.isEmpty()) {
+            throw new ProvisioningFailure("The create command for session " + command.sessionId()
+                    + " names no container");
+        }
+        for (ContainerSpec spec : specs) {
+            if (!containers.allowedImages().contains(spec.image())) {
+                throw new ProvisioningFailure("Image " + spec.image() + " is not allowed on node " + node.id()
+                        + "; allowed: " + containers.allowedImages());
+            }
+        }
+        resources.createNetwork(command.sessionId(), command.owner());
+        return specs.stream().map(spec -> resources.startContainer(command.sessionId(), command.owner(), spec))
+                .toList();
+    }
+
+    private void publish(UUID sessionId, long sequence, SessionStatus status, List<ContainerState> started,
+            String reason) {
+        events.status(new SessionStatusChanged(UUID.randomUUID(), sessionId, sequence, status, node.id(), started,
+                reason, clock.instant()));
+    }
+
+    /** Removes what a failed create made; what cannot be removed now goes with the session's delete. */
+    private void removeQuietly(UUID sessionId) {
+        try {
+            resources.removeAll(sessionId);
+        } catch (RuntimeException e) {
+            log.warn("Could not remove what was made for session {} on node {}: {}", sessionId, node.id(),
+                    e.toString());
+        }
+    }
+
+    private void recount() {
+        try {
+            intake.sessionsHeld(resources.sessionsHeld());
+        } catch (RuntimeException e) {
+            log.debug("Could not count the sessions on node {}: {}", node.id(), e.toString());
+        }
+    }
+
+    /** Why a create failed, in words a person can act on. */
+    private String reason(RuntimeException failure) {
+        if (failure instanceof ProvisioningFailure) {
+            return failure.getMessage();
+        }
+        if (failure instanceof CallNotPermittedException) {
+            return "Docker engine on node " + node.id()
+                    + " is unavailable: it failed repeatedly, calls to it are paused";
+        }
+        if (failure instanceof DockerException docker) {
+            return "Docker engine on node " + node.id() + " refused the session (HTTP " + docker.getHttpStatus()
+                    + "): " + engineMessage(docker);
+        }
+        if (TRANSIENT.test(failure)) {
+            return "Docker engine on node " + node.id() + " is unavailable: " + rootCause(failure);
+        }
+        log.error("Unexpected failure on node {}", node.id(), failure);
+        return "Provisioning failed on node " + node.id() + ": " + failure;
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /** The engine's own words: its error body is {@code {"message":"..."}}. */
+    private static String engineMessage(DockerException failure) {
+        String text = failure.getMessage() == null ? "" : failure.getMessage();
+        Matcher matcher = DOCKER_MESSAGE.matcher(text);
+        return matcher.find() ? matcher.group(1).replace("\\\"", "\"") : text.strip();
+    }
+
+    /** A command without a session can never be carried out: it goes to the dead-letter queue at once. */
+    private static UUID requireSession(UUID sessionId, Object command) {
+        if (sessionId == null) {
+            throw new AmqpRejectAndDontRequeueException("Command without a session id: " + command);
+        }
+        return sessionId;
+    }
+
+    private ReentrantLock lockFor(UUID sessionId) {
+        return locks[Math.floorMod(sessionId.hashCode(), locks.length)];
+    }
+}

@@ -1,0 +1,267 @@
+package dev.berth.system;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Map;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.rabbitmq.RabbitMQContainer;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+
+import dev.berth.contracts.ContainerLabels;
+
+/**
+ * The four services as separate processes against real PostgreSQL, RabbitMQ and Docker: the servers named
+ * by {@code BERTH_SYSTEM_TEST_POSTGRES_URL} and {@code BERTH_SYSTEM_TEST_RABBITMQ_URI} (infra/dev test sets
+ * them), or containers where they are not set. session-service reaches RabbitMQ through a {@link TcpProxy},
+ * so a test can take the broker away from it.
+ */
+final class Stack implements AutoCloseable {
+
+    static final String IMAGE = "berth/workspace:latest";
+    /** Allowed by configuration, never built: creating a session with it must fail cleanly. */
+    static final String MISSING_IMAGE = "berth/not-built:1";
+
+    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
+    private final List<String> nodeIds = new CopyOnWriteArrayList<>();
+    private final String secret = HexFormat.of().formatHex(randomBytes(32));
+    private final boolean fastStart;
+    private final DockerClient docker;
+    private Infra infra;
+    private TcpProxy brokerProxy;
+    private ServiceProcess sessionService;
+    private ServiceProcess relay;
+    private ServiceProcess gateway;
+    private ServiceProcess provisioner;
+
+    private Stack(boolean fastStart) {
+        this.fastStart = fastStart;
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        this.docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(60)).build());
+    }
+
+    /** Starts everything; {@code fastStart} trades peak speed for start-up time (tests, not benchmarks). */
+    static Stack start(boolean fastStart) throws Exception {
+        Stack stack = new Stack(fastStart);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        docker.inspectImageCmd(IMAGE).exec();
+        infra = Infra.fromEnvironmentOrContainers(resources);
+        brokerProxy = new TcpProxy(infra.rabbitHost(), infra.rabbitPort());
+        resources.add(brokerProxy);
+        int relayPort = freePort();
+        int sessionPort = freePort();
+        relay = track(ServiceProcess.start("terminal-relay", "terminal-relay", relayPort, jvm(),
+                List.of("--berth.security.jwt.secret=" + secret)));
+        sessionService = track(ServiceProcess.start("session-service", "session-service", sessionPort, jvm(), List.of(
+                "--spring.datasource.url=" + infra.jdbcUrl(),
+                "--spring.datasource.username=" + infra.dbUser(),
+                "--spring.datasource.password=" + infra.dbPassword(),
+                "--spring.rabbitmq.host=127.0.0.1",
+                "--spring.rabbitmq.port=" + brokerProxy.port(),
+                "--spring.rabbitmq.username=" + infra.rabbitUser(),
+                "--spring.rabbitmq.password=" + infra.rabbitPassword(),
+                "--spring.rabbitmq.virtual-host=" + infra.vhost(),
+                "--berth.security.jwt.secret=" + secret,
+                "--berth.sessions.allowed-images=" + IMAGE + "," + MISSING_IMAGE,
+                "--berth.outbox.sweep-interval=1s",
+                "--berth.nodes.heartbeat-interval=2s")));
+        gateway = track(ServiceProcess.start("gateway-service", "gateway-service", freePort(), jvm(), List.of(
+                "--berth.gateway.session-service-uri=http://127.0.0.1:" + sessionPort,
+                "--berth.gateway.terminal-relay-uri=http://127.0.0.1:" + relayPort,
+                "--berth.security.jwt.secret=" + secret)));
+        provisioner = startProvisioner("a");
+        for (ServiceProcess service : List.of(relay, sessionService, gateway)) {
+            service.awaitHealthy(Duration.ofSeconds(180));
+        }
+        provisioner.awaitHealthy(Duration.ofSeconds(180));
+    }
+
+    /** Starts one more provisioner, as another node would; its node id is returned by {@link #nodeId}. */
+    ServiceProcess startProvisioner(String suffix) throws IOException {
+        String nodeId = "sys-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        nodeIds.add(nodeId);
+        return track(ServiceProcess.start("provisioner-" + suffix, "provisioner-service", freePort(), jvm(),
+                List.of("--berth.node.id=" + nodeId,
+                        "--berth.node.heartbeat-interval=2s",
+                        "--berth.node.relay-address=" + relay.baseUrl(),
+                        "--berth.containers.allowed-images=" + IMAGE + "," + MISSING_IMAGE,
+                        "--spring.rabbitmq.host=" + infra.rabbitHost(),
+                        "--spring.rabbitmq.port=" + infra.rabbitPort(),
+                        "--spring.rabbitmq.username=" + infra.rabbitUser(),
+                        "--spring.rabbitmq.password=" + infra.rabbitPassword(),
+                        "--spring.rabbitmq.virtual-host=" + infra.vhost())));
+    }
+
+    /** The node id of a provisioner this stack started. */
+    String nodeId(ServiceProcess provisioner) {
+        String suffix = provisioner.name().substring("provisioner-".length());
+        return nodeIds.stream().filter(id -> id.startsWith("sys-" + suffix + "-")).findFirst().orElseThrow();
+    }
+
+    String gatewayUrl() {
+        return gateway.baseUrl();
+    }
+
+    ServiceProcess gateway() {
+        return gateway;
+    }
+
+    ServiceProcess sessionService() {
+        return sessionService;
+    }
+
+    ServiceProcess provisioner() {
+        return provisioner;
+    }
+
+    TcpProxy brokerProxy() {
+        return brokerProxy;
+    }
+
+    DockerClient docker() {
+        return docker;
+    }
+
+    /** An HS256 token signed with this stack's secret, as {@code infra/dev token} mints them. */
+    String token(String subject, boolean admin) {
+        long now = Instant.now().getEpochSecond();
+        String claims = Api.JSON.writeValueAsString(Map.of("sub", subject, "iat", now, "exp", now + 7200,
+                "roles", admin ? List.of("admin") : List.of()));
+        String unsigned = base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + base64Url(claims.getBytes(StandardCharsets.UTF_8));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return unsigned + "." + base64Url(mac.doFinal(unsigned.getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String base64Url(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Containers of this stack's nodes, running or not. */
+    List<Container> containers() {
+        List<Container> all = new ArrayList<>();
+        for (String node : nodeIds) {
+            all.addAll(docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(ContainerLabels.NODE, node)).exec());
+        }
+        return all;
+    }
+
+    List<Network> networks() {
+        List<Network> all = new ArrayList<>();
+        for (String node : nodeIds) {
+            all.addAll(docker.listNetworksCmd().withFilter("label", List.of(ContainerLabels.NODE + "=" + node))
+                    .exec());
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        for (Container container : containers()) {
+            docker.removeContainerCmd(container.getId()).withForce(true).exec();
+        }
+        for (Network network : networks()) {
+            docker.removeNetworkCmd(network.getId()).exec();
+        }
+    }
+
+    private ServiceProcess track(ServiceProcess process) {
+        resources.add(process);
+        return process;
+    }
+
+    private List<String> jvm() {
+        return fastStart ? List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                : List.of("-Xmx512m");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Where PostgreSQL and RabbitMQ are. */
+    record Infra(String jdbcUrl, String dbUser, String dbPassword, String rabbitHost, int rabbitPort,
+            String rabbitUser, String rabbitPassword, String vhost) {
+
+        static Infra fromEnvironmentOrContainers(List<AutoCloseable> resources) {
+            String jdbcUrl = System.getenv("BERTH_SYSTEM_TEST_POSTGRES_URL");
+            String rabbitUri = System.getenv("BERTH_SYSTEM_TEST_RABBITMQ_URI");
+            String dbUser = "postgres";
+            String dbPassword = "";
+            if (jdbcUrl == null) {
+                PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:16-alpine");
+                postgres.start();
+                resources.add(postgres::stop);
+                jdbcUrl = postgres.getJdbcUrl();
+                dbUser = postgres.getUsername();
+                dbPassword = postgres.getPassword();
+            }
+            if (rabbitUri == null) {
+                RabbitMQContainer rabbit = new RabbitMQContainer("rabbitmq:3.13-alpine");
+                rabbit.start();
+                resources.add(rabbit::stop);
+                return new Infra(jdbcUrl, dbUser, dbPassword, rabbit.getHost(), rabbit.getAmqpPort(),
+                        rabbit.getAdminUsername(), rabbit.getAdminPassword(), "/");
+            }
+            URI uri = URI.create(rabbitUri);
+            String[] userInfo = uri.getUserInfo() == null ? new String[] {"guest", "guest"}
+                    : uri.getUserInfo().split(":", 2);
+            String vhost = uri.getPath() == null || uri.getPath().length() <= 1 ? "/" : uri.getPath().substring(1);
+            return new Infra(jdbcUrl, dbUser, dbPassword, uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort(),
+                    userInfo[0], userInfo.length > 1 ? userInfo[1] : "", vhost);
+        }
+    }
+}
