@@ -62,7 +62,7 @@ class SessionLifecycleIT {
             assertThat(session.path("expiresAt").asString()).isNotBlank();
 
             JsonNode running = api.awaitStatus(id, "RUNNING", RUNNING_WITHIN);
-            assertThat(running.path("nodeId").asString()).isEqualTo(stack.nodeId(stack.provisioner()));
+            assertThat(running.path("nodeId").asString()).isEqualTo(stack.node().id());
             JsonNode workspace = running.path("containers").path(0);
             String containerId = workspace.path("containerId").asString();
             JsonNode port = workspace.path("ports").path(0);
@@ -73,7 +73,7 @@ class SessionLifecycleIT {
             assertThat(container.getState().getRunning()).isTrue();
             assertThat(container.getConfig().getLabels()).containsEntry(ContainerLabels.SESSION, id)
                     .containsEntry(ContainerLabels.OWNER, owner)
-                    .containsEntry(ContainerLabels.NODE, stack.nodeId(stack.provisioner()));
+                    .containsEntry(ContainerLabels.NODE, stack.node().id());
             assertThat(container.getConfig().getEnv()).contains("GREETING=hi");
             assertThat(container.getConfig().getUser()).isEqualTo("berth");
             HostConfig host = container.getHostConfig();
@@ -109,7 +109,8 @@ class SessionLifecycleIT {
             assertThat(seen).containsExactly("REQUESTED", "PROVISIONING", "RUNNING", "TERMINATING", "TERMINATED");
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                for (ServiceProcess service : List.of(stack.gateway(), stack.sessionService(), stack.provisioner())) {
+                for (ServiceProcess service : List.of(stack.gateway(), stack.sessionService(),
+                        stack.node().provisioner())) {
                     assertThat(Files.readString(service.log())).as("trace id in the log of " + service.name())
                             .contains(traceId);
                 }
@@ -208,7 +209,7 @@ class SessionLifecycleIT {
     @Test
     void adminsSeeTheNodeAndEveryServiceIsHealthyWithMetrics() {
         Api admin = new Api(stack.gatewayUrl(), stack.token("admin-" + UUID.randomUUID(), true));
-        String node = stack.nodeId(stack.provisioner());
+        String node = stack.node().id();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode nodes = admin.call("GET", "/api/v1/nodes", null).json();
             JsonNode found = null;

@@ -50,10 +50,10 @@ final class Stack implements AutoCloseable {
     private final DockerClient docker;
     private Infra infra;
     private TcpProxy brokerProxy;
+    private final String internalToken = HexFormat.of().formatHex(randomBytes(24));
     private ServiceProcess sessionService;
-    private ServiceProcess relay;
     private ServiceProcess gateway;
-    private ServiceProcess provisioner;
+    private Node node;
 
     private Stack(boolean fastStart) {
         this.fastStart = fastStart;
@@ -80,10 +80,7 @@ final class Stack implements AutoCloseable {
         infra = Infra.fromEnvironmentOrContainers(resources);
         brokerProxy = new TcpProxy(infra.rabbitHost(), infra.rabbitPort());
         resources.add(brokerProxy);
-        int relayPort = freePort();
         int sessionPort = freePort();
-        relay = track(ServiceProcess.start("terminal-relay", "terminal-relay", relayPort, jvm(),
-                List.of("--berth.security.jwt.secret=" + secret)));
         sessionService = track(ServiceProcess.start("session-service", "session-service", sessionPort, jvm(), List.of(
                 "--spring.datasource.url=" + infra.jdbcUrl(),
                 "--spring.datasource.username=" + infra.dbUser(),
@@ -94,26 +91,35 @@ final class Stack implements AutoCloseable {
                 "--spring.rabbitmq.password=" + infra.rabbitPassword(),
                 "--spring.rabbitmq.virtual-host=" + infra.vhost(),
                 "--berth.security.jwt.secret=" + secret,
+                "--berth.internal.token=" + internalToken,
                 "--berth.sessions.allowed-images=" + IMAGE + "," + MISSING_IMAGE,
                 "--berth.outbox.sweep-interval=1s",
                 "--berth.nodes.heartbeat-interval=2s")));
         gateway = track(ServiceProcess.start("gateway-service", "gateway-service", freePort(), jvm(), List.of(
-                "--berth.gateway.session-service-uri=http://127.0.0.1:" + sessionPort,
-                "--berth.gateway.terminal-relay-uri=http://127.0.0.1:" + relayPort,
-                "--berth.security.jwt.secret=" + secret)));
-        provisioner = startProvisioner("a");
-        for (ServiceProcess service : List.of(relay, sessionService, gateway)) {
+                "--berth.gateway.session-service-uri=" + sessionService.baseUrl(),
+                "--berth.security.jwt.secret=" + secret,
+                "--berth.internal.token=" + internalToken)));
+        node = startNode("a");
+        for (ServiceProcess service : List.of(sessionService, gateway)) {
             service.awaitHealthy(Duration.ofSeconds(180));
         }
-        provisioner.awaitHealthy(Duration.ofSeconds(180));
+        node.awaitHealthy();
     }
 
-    /** Starts one more provisioner, as another node would; its node id is returned by {@link #nodeId}. */
-    ServiceProcess startProvisioner(String suffix) throws IOException {
+    /**
+     * Starts one more node: a terminal relay and a provisioner beside it with the same node id, as on another
+     * Docker host (here they share the one engine).
+     */
+    Node startNode(String suffix) throws IOException {
         String nodeId = "sys-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 8);
         nodeIds.add(nodeId);
-        return track(ServiceProcess.start("provisioner-" + suffix, "provisioner-service", freePort(), jvm(),
-                List.of("--berth.node.id=" + nodeId,
+        ServiceProcess relay = track(ServiceProcess.start("terminal-relay-" + suffix, "terminal-relay", freePort(),
+                jvm(), List.of("--berth.security.jwt.secret=" + secret,
+                        "--berth.internal.token=" + internalToken,
+                        "--berth.relay.node-id=" + nodeId,
+                        "--berth.relay.session-service-uri=" + sessionService.baseUrl())));
+        ServiceProcess provisioner = track(ServiceProcess.start("provisioner-" + suffix, "provisioner-service",
+                freePort(), jvm(), List.of("--berth.node.id=" + nodeId,
                         "--berth.node.heartbeat-interval=2s",
                         "--berth.node.relay-address=" + relay.baseUrl(),
                         "--berth.containers.allowed-images=" + IMAGE + "," + MISSING_IMAGE,
@@ -122,12 +128,22 @@ final class Stack implements AutoCloseable {
                         "--spring.rabbitmq.username=" + infra.rabbitUser(),
                         "--spring.rabbitmq.password=" + infra.rabbitPassword(),
                         "--spring.rabbitmq.virtual-host=" + infra.vhost())));
+        return new Node(nodeId, relay, provisioner);
     }
 
-    /** The node id of a provisioner this stack started. */
-    String nodeId(ServiceProcess provisioner) {
-        String suffix = provisioner.name().substring("provisioner-".length());
-        return nodeIds.stream().filter(id -> id.startsWith("sys-" + suffix + "-")).findFirst().orElseThrow();
+    /** A Docker host's pair of processes. */
+    record Node(String id, ServiceProcess relay, ServiceProcess provisioner) implements AutoCloseable {
+
+        void awaitHealthy() {
+            relay.awaitHealthy(Duration.ofSeconds(180));
+            provisioner.awaitHealthy(Duration.ofSeconds(180));
+        }
+
+        @Override
+        public void close() {
+            provisioner.close();
+            relay.close();
+        }
     }
 
     String gatewayUrl() {
@@ -142,8 +158,9 @@ final class Stack implements AutoCloseable {
         return sessionService;
     }
 
-    ServiceProcess provisioner() {
-        return provisioner;
+    /** The node the stack starts with. */
+    Node node() {
+        return node;
     }
 
     TcpProxy brokerProxy() {

@@ -21,10 +21,10 @@ class TwoNodesIT {
     @Test
     void bothProvisionersTakeCreates() throws Exception {
         Stack stack = SharedStack.get();
-        try (ServiceProcess second = stack.startProvisioner("b")) {
-            second.awaitHealthy(Duration.ofSeconds(180));
-            String first = stack.nodeId(stack.provisioner());
-            String other = stack.nodeId(second);
+        try (Stack.Node second = stack.startNode("b")) {
+            second.awaitHealthy();
+            String first = stack.node().id();
+            String other = second.id();
             Api admin = new Api(stack.gatewayUrl(), stack.token("admin-" + UUID.randomUUID(), true));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 List<String> online = new ArrayList<>();

@@ -3,11 +3,14 @@ package dev.berth.gateway.routing;
 import static org.springframework.cloud.gateway.support.RouteMetadataUtils.CONNECT_TIMEOUT_ATTR;
 import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
 
+import java.util.UUID;
+
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.server.ServerWebExchange;
 
 /** The public API and the service that answers each part of it. */
 @Configuration(proxyBeanMethods = false)
@@ -16,10 +19,16 @@ public class Routes {
     /** Route metadata naming the service behind a route, for the problems the gateway writes about it. */
     public static final String SERVICE = "berth-service";
 
+    /** What the relay of a session's node serves. */
+    public static final String[] RELAY_PATHS = {"/api/v1/sessions/{id}/terminals",
+        "/api/v1/sessions/{id}/terminals/**", "/api/v1/sessions/{id}/logs", "/api/v1/sessions/{id}/logs/**",
+        "/api/v1/sessions/{id}/exec", "/api/v1/sessions/{id}/processes", "/api/v1/sessions/{id}/processes/**"};
+
     private static final String SESSION_SERVICE = "session-service";
 
     @Bean
-    RouteLocator apiRoutes(RouteLocatorBuilder builder, GatewayProperties properties) {
+    RouteLocator apiRoutes(RouteLocatorBuilder builder, GatewayProperties properties, RelayOfSession relayOfSession,
+            SessionPlacements placements) {
         String sessions = properties.sessionServiceUri().toString();
         int connectTimeout = Math.toIntExact(properties.connectTimeout().toMillis());
         long responseTimeout = properties.responseTimeout().toMillis();
@@ -31,8 +40,20 @@ public class Routes {
                         .metadata(CONNECT_TIMEOUT_ATTR, connectTimeout)
                         .metadata(RESPONSE_TIMEOUT_ATTR, -1)
                         .uri(sessions))
+                // Terminals, logs and processes: the relay of the session's node; streams stay open.
+                .route("relay", route -> route.order(-1)
+                        .path(RELAY_PATHS)
+                        .filters(filters -> filters.filter(relayOfSession))
+                        .metadata(SERVICE, "The terminal relay")
+                        .metadata(CONNECT_TIMEOUT_ATTR, connectTimeout)
+                        .metadata(RESPONSE_TIMEOUT_ATTR, -1)
+                        .uri("http://relay.invalid")) // replaced per request by RelayOfSession
                 .route("sessions", route -> route
                         .path("/api/v1/sessions", "/api/v1/sessions/**", "/api/v1/nodes", "/api/v1/nodes/**")
+                        .filters(filters -> filters.filter((exchange, chain) -> {
+                            forgetDeleted(exchange, placements);
+                            return chain.filter(exchange);
+                        }))
                         .metadata(SERVICE, SESSION_SERVICE)
                         .metadata(CONNECT_TIMEOUT_ATTR, connectTimeout)
                         .metadata(RESPONSE_TIMEOUT_ATTR, responseTimeout)
@@ -45,5 +66,22 @@ public class Routes {
                         .metadata(RESPONSE_TIMEOUT_ATTR, responseTimeout)
                         .uri(sessions))
                 .build();
+    }
+
+    /** A session deleted through the gateway stops being routed at once. */
+    private static void forgetDeleted(ServerWebExchange exchange, SessionPlacements placements) {
+        if (exchange.getRequest().getMethod() != HttpMethod.DELETE) {
+            return;
+        }
+        String path = exchange.getRequest().getPath().value();
+        if (path.equals("/api/v1/sessions")) {
+            placements.forgetAll();
+        } else if (path.startsWith("/api/v1/sessions/")) {
+            try {
+                placements.forget(UUID.fromString(path.substring("/api/v1/sessions/".length())));
+            } catch (IllegalArgumentException e) {
+                // not a session id: nothing to forget
+            }
+        }
     }
 }

@@ -20,7 +20,12 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoders;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrorCodes;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 
@@ -34,6 +39,19 @@ import reactor.core.publisher.Flux;
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
+
+    /**
+     * Requests that may present a ticket instead of a bearer token: a terminal's WebSocket, and the log and
+     * process-output streams when they carry {@code ?ticket=}.
+     */
+    static final ServerWebExchangeMatcher TICKET_CARRIED = new OrServerWebExchangeMatcher(
+            ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/v1/sessions/*/terminals/*/ws"),
+            new AndServerWebExchangeMatcher(
+                    ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/v1/sessions/*/logs",
+                            "/api/v1/sessions/*/processes/*/output"),
+                    exchange -> exchange.getRequest().getQueryParams().containsKey("ticket")
+                            ? ServerWebExchangeMatcher.MatchResult.match()
+                            : ServerWebExchangeMatcher.MatchResult.notMatch()));
 
     private static final String ADMIN_AUTHORITY = "ROLE_ADMIN";
 
@@ -57,6 +75,8 @@ public class SecurityConfig {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/api/v1/openapi.json").permitAll()
+                        // Connections a browser opens without headers carry a ticket; the relay checks it.
+                        .matchers(TICKET_CARRIED).permitAll()
                         .pathMatchers("/actuator", "/actuator/**").hasAuthority(ADMIN_AUTHORITY)
                         .pathMatchers("/api", "/api/**").authenticated()
                         .anyExchange().permitAll())

@@ -30,6 +30,7 @@ public class Problems {
     public static final String SERVICE_UNAVAILABLE = "service-unavailable";
     public static final String BAD_GATEWAY = "bad-gateway";
     public static final String GATEWAY_TIMEOUT = "gateway-timeout";
+    public static final String SESSION_NOT_RUNNING = "session-not-running";
     public static final String INTERNAL = "internal-error";
 
     private final ServerResponse.Context context;

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 
+import java.security.MessageDigest;
+
 import javax.crypto.spec.SecretKeySpec;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,6 +15,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.GrantedAuthority;
@@ -24,6 +28,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 import dev.berth.session.web.Problems;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,11 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Every API call carries a bearer JWT; its subject owns sessions, a role claim makes an admin. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(JwtProperties.class)
+@EnableConfigurationProperties({JwtProperties.class, InternalProperties.class})
 public class SecurityConfig {
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, JwtProperties properties, JsonMapper json)
+    SecurityFilterChain securityFilterChain(HttpSecurity http, JwtProperties properties,
+            InternalProperties internal, JsonMapper json)
             throws Exception {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(jwt -> roles(jwt, properties));
@@ -46,6 +52,7 @@ public class SecurityConfig {
                                 "/v3/api-docs/**", "/error")
                         .permitAll()
                         .requestMatchers("/api/v1/nodes/**").hasAuthority(Caller.ADMIN_AUTHORITY)
+                        .requestMatchers("/internal/**").access(internalToken(internal))
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
@@ -57,7 +64,9 @@ public class SecurityConfig {
                                 HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized",
                                 "Send a valid bearer token in the Authorization header"))
                         .accessDeniedHandler((request, response, e) -> write(response, json, HttpStatus.FORBIDDEN,
-                                Problems.FORBIDDEN, "Forbidden", "This needs the admin role")));
+                                Problems.FORBIDDEN, "Forbidden", request.getRequestURI().startsWith("/internal/")
+                                        ? "Only Berth's services may call this"
+                                        : "This needs the admin role")));
         return http.build();
     }
 
@@ -79,6 +88,17 @@ public class SecurityConfig {
         }
         throw new IllegalStateException("No way to check tokens: set berth.security.jwt.secret (development) "
                 + "or berth.security.jwt.issuer-uri / jwk-set-uri (production)");
+    }
+
+    /** Service-to-service calls carry the shared internal token; without one configured, none get in. */
+    private static AuthorizationManager<RequestAuthorizationContext> internalToken(InternalProperties internal) {
+        byte[] expected = internal.token() == null ? new byte[0] : internal.token().getBytes(StandardCharsets.UTF_8);
+        return (authentication, context) -> {
+            String sent = context.getRequest().getHeader(InternalProperties.HEADER);
+            boolean granted = expected.length > 0 && sent != null
+                    && MessageDigest.isEqual(expected, sent.getBytes(StandardCharsets.UTF_8));
+            return new AuthorizationDecision(granted);
+        };
     }
 
     private static Collection<GrantedAuthority> roles(Jwt jwt, JwtProperties properties) {

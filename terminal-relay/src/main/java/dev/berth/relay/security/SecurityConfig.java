@@ -24,6 +24,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 
+import dev.berth.relay.ticket.Tickets;
 import dev.berth.relay.web.Problems;
 import reactor.core.publisher.Flux;
 
@@ -33,8 +34,6 @@ import reactor.core.publisher.Flux;
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
-
-    private static final String ADMIN_AUTHORITY = "ROLE_ADMIN";
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, JwtProperties properties,
@@ -57,6 +56,8 @@ public class SecurityConfig {
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                                 "/actuator/prometheus").permitAll()
+                        // Connections a browser opens without headers carry a ticket, checked by their handler.
+                        .matchers(Tickets.CARRIED).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
@@ -93,7 +94,7 @@ public class SecurityConfig {
         List<String> roles = claim instanceof Collection<?> values ? values.stream().map(String::valueOf).toList()
                 : claim == null ? List.of() : List.of(String.valueOf(claim).split("[ ,]+"));
         return roles.contains(properties.adminRole())
-                ? List.of(new SimpleGrantedAuthority(ADMIN_AUTHORITY))
+                ? List.of(new SimpleGrantedAuthority(Caller.ADMIN_AUTHORITY))
                 : List.of();
     }
 }

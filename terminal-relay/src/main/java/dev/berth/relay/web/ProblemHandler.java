@@ -33,6 +33,9 @@ class ProblemHandler implements ErrorWebExceptionHandler {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(error);
         }
+        if (error instanceof RelayException refused) {
+            return problems.write(exchange, refused.status(), refused.slug(), refused.title(), refused.getMessage());
+        }
         if (error instanceof ResponseStatusException status && status.getStatusCode().is4xxClientError()) {
             return clientProblem(exchange, status);
         }

@@ -1,0 +1,36 @@
+package dev.berth.session.placement;
+
+import java.util.UUID;
+
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.berth.session.node.NodeRepository;
+import dev.berth.session.session.SessionRepository;
+import dev.berth.session.web.ApiException;
+
+/** {@code /internal/v1/sessions/{id}}: a session's owner, status, node and relay, for the other services. */
+@RestController
+public class PlacementController {
+
+    private final SessionRepository sessions;
+    private final NodeRepository nodes;
+
+    public PlacementController(SessionRepository sessions, NodeRepository nodes) {
+        this.sessions = sessions;
+        this.nodes = nodes;
+    }
+
+    @GetMapping("/internal/v1/sessions/{id}")
+    @Transactional(readOnly = true)
+    public SessionPlacement placement(@PathVariable UUID id) {
+        return sessions.findById(id).map(session -> new SessionPlacement(session.id(), session.owner(),
+                session.status(), session.nodeId(),
+                session.nodeId() == null ? null
+                        : nodes.findById(session.nodeId()).map(node -> node.relayAddress()).orElse(null),
+                session.containers()))
+                .orElseThrow(() -> ApiException.notFound("Session " + id));
+    }
+}
