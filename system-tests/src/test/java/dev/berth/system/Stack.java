@@ -117,6 +117,8 @@ final class Stack implements AutoCloseable {
                 jvm(), List.of("--berth.security.jwt.secret=" + secret,
                         "--berth.internal.token=" + internalToken,
                         "--berth.relay.node-id=" + nodeId,
+                        "--berth.tickets.lifetime=5s",
+                        "--berth.terminals.grace-period=15s",
                         "--berth.relay.session-service-uri=" + sessionService.baseUrl())));
         ServiceProcess provisioner = track(ServiceProcess.start("provisioner-" + suffix, "provisioner-service",
                 freePort(), jvm(), List.of("--berth.node.id=" + nodeId,
