@@ -33,6 +33,10 @@ final class Api {
         this.token = token;
     }
 
+    String token() {
+        return token;
+    }
+
     record Response(int status, String contentType, String body) {
 
         JsonNode json() {

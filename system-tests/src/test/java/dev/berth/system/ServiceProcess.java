@@ -48,7 +48,7 @@ final class ServiceProcess implements AutoCloseable {
         command.add("--server.port=" + port);
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                .redirectOutput(log.toFile()).start();
         return new ServiceProcess(name, port, log, process);
     }
 

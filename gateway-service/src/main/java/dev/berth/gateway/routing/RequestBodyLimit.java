@@ -4,6 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -18,8 +20,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Refuses API request bodies above {@code berth.gateway.max-request-body}: up front when the Content-Length says
- * so, and while streaming when the body comes in chunks.
+ * Refuses API request bodies above {@code berth.gateway.max-request-body} on the routes marked
+ * {@link Routes#BODY_LIMITED}: up front when the Content-Length says so, and while streaming when the body comes in
+ * chunks.
  */
 @Component
 class RequestBodyLimit implements GlobalFilter, Ordered {
@@ -32,6 +35,10 @@ class RequestBodyLimit implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+        if (route == null || !Boolean.TRUE.equals(route.getMetadata().get(Routes.BODY_LIMITED))) {
+            return chain.filter(exchange);
+        }
         ServerHttpRequest request = exchange.getRequest();
         if (request.getHeaders().getContentLength() > maxBytes) {
             return Mono.error(tooLarge());

@@ -12,12 +12,20 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.berth.gateway.preview.PreviewAddress;
+import dev.berth.gateway.preview.PreviewProperties;
+import dev.berth.gateway.preview.PreviewRouting;
+
 /** The public API and the service that answers each part of it. */
 @Configuration(proxyBeanMethods = false)
 public class Routes {
 
     /** Route metadata naming the service behind a route, for the problems the gateway writes about it. */
     public static final String SERVICE = "berth-service";
+
+    /** Route metadata: request bodies on this route are limited to {@code berth.gateway.max-request-body}. */
+    public static final String BODY_LIMITED = "berth-body-limited";
+    public static final String PREVIEW = "preview";
 
     /** What the relay of a session's node serves. */
     public static final String[] RELAY_PATHS = {"/api/v1/sessions/{id}/terminals",
@@ -28,11 +36,20 @@ public class Routes {
 
     @Bean
     RouteLocator apiRoutes(RouteLocatorBuilder builder, GatewayProperties properties, RelayOfSession relayOfSession,
-            SessionPlacements placements) {
+            SessionPlacements placements, PreviewRouting previewRouting, PreviewProperties preview) {
         String sessions = properties.sessionServiceUri().toString();
         int connectTimeout = Math.toIntExact(properties.connectTimeout().toMillis());
         long responseTimeout = properties.responseTimeout().toMillis();
         return builder.routes()
+                // A preview: every request to {session}-{port}.<domain>, and /preview/{session}/{port}/**, goes to
+                // the app on that port of the session; first, so that an app's own /api paths stay the app's.
+                .route(PREVIEW, route -> route.order(-10)
+                        .predicate(exchange -> PreviewAddress.of(exchange.getRequest(), preview.domain()) != null)
+                        .filters(filters -> filters.filter(previewRouting))
+                        .metadata(SERVICE, "The session's app")
+                        .metadata(CONNECT_TIMEOUT_ATTR, connectTimeout)
+                        .metadata(RESPONSE_TIMEOUT_ATTR, -1)
+                        .uri("http://preview.invalid")) // replaced per request by PreviewRouting
                 // An event stream stays open as long as the client listens: no response timeout.
                 .route("session-events", route -> route.order(-1)
                         .path("/api/v1/sessions/events").and().method(HttpMethod.GET)
@@ -45,6 +62,7 @@ public class Routes {
                         .path(RELAY_PATHS)
                         .filters(filters -> filters.filter(relayOfSession))
                         .metadata(SERVICE, "The terminal relay")
+                        .metadata(BODY_LIMITED, true)
                         .metadata(CONNECT_TIMEOUT_ATTR, connectTimeout)
                         .metadata(RESPONSE_TIMEOUT_ATTR, -1)
                         .uri("http://relay.invalid")) // replaced per request by RelayOfSession
@@ -55,6 +73,7 @@ public class Routes {
                             return chain.filter(exchange);
                         }))
                         .metadata(SERVICE, SESSION_SERVICE)
+                        .metadata(BODY_LIMITED, true)
                         .metadata(CONNECT_TIMEOUT_ATTR, connectTimeout)
                         .metadata(RESPONSE_TIMEOUT_ATTR, responseTimeout)
                         .uri(sessions))

@@ -20,6 +20,8 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoders;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrorCodes;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
@@ -29,6 +31,8 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 
+import dev.berth.gateway.preview.PreviewAddress;
+import dev.berth.gateway.preview.PreviewProperties;
 import dev.berth.gateway.web.Problems;
 import reactor.core.publisher.Flux;
 
@@ -55,11 +59,37 @@ public class SecurityConfig {
 
     private static final String ADMIN_AUTHORITY = "ROLE_ADMIN";
 
+    /**
+     * Previews of session apps: the preview itself lets in the owner's bearer token or preview cookie, and passes
+     * every other header (an app's own Authorization) to the app untouched.
+     */
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, JwtProperties properties,
-            Problems problems) {
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain previewSecurity(ServerHttpSecurity http, PreviewProperties preview) {
+        return http.securityMatcher(exchange -> PreviewAddress.of(exchange.getRequest(), preview.domain()) != null
+                        ? ServerWebExchangeMatcher.MatchResult.match()
+                        : ServerWebExchangeMatcher.MatchResult.notMatch())
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.disable())
+                .headers(headers -> headers.disable())
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
+                .build();
+    }
+
+    @Bean
+    ReactiveJwtAuthenticationConverter jwtAuthenticationConverter(JwtProperties properties) {
         ReactiveJwtAuthenticationConverter converter = new ReactiveJwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(jwt -> Flux.fromIterable(roles(jwt, properties)));
+        return converter;
+    }
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http,
+            ReactiveJwtAuthenticationConverter converter, Problems problems) {
         ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> {
             boolean invalid = e instanceof OAuth2AuthenticationException oauth
                     && BearerTokenErrorCodes.INVALID_TOKEN.equals(oauth.getError().getErrorCode());

@@ -1,6 +1,7 @@
 package dev.berth.gateway.web;
 
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +18,9 @@ import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.berth.gateway.preview.PreviewAddress;
+import dev.berth.gateway.preview.PreviewPages;
+import dev.berth.gateway.preview.PreviewRouting;
 import dev.berth.gateway.routing.Routes;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
@@ -32,9 +36,11 @@ class ProblemHandler implements ErrorWebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     private final Problems problems;
+    private final PreviewPages previewPages;
 
-    ProblemHandler(Problems problems) {
+    ProblemHandler(Problems problems, PreviewPages previewPages) {
         this.problems = problems;
+        this.previewPages = previewPages;
     }
 
     @Override
@@ -44,12 +50,17 @@ class ProblemHandler implements ErrorWebExceptionHandler {
         }
         String request = exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath();
         String service = service(exchange);
+        PreviewAddress preview = exchange.getAttribute(PreviewRouting.ADDRESS);
+        if (preview != null && (causedBy(error, SocketException.class)
+                || causedBy(error, PrematureCloseException.class))) {
+            return previewPages.notRunning(exchange, preview);
+        }
         if (causedBy(error, ConnectException.class)) {
             log.warn("{} is unavailable for {}: {}", service, request, error.getMessage());
             return problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, Problems.SERVICE_UNAVAILABLE,
                     "Service unavailable", service + " is unavailable; try again shortly");
         }
-        if (causedBy(error, PrematureCloseException.class)) {
+        if (causedBy(error, PrematureCloseException.class) || causedBy(error, SocketException.class)) {
             log.warn("{} closed the connection for {}: {}", service, request, error.getMessage());
             return problems.write(exchange, HttpStatus.BAD_GATEWAY, Problems.BAD_GATEWAY, "Bad gateway",
                     service + " closed the connection before answering; try again shortly");
@@ -84,6 +95,10 @@ class ProblemHandler implements ErrorWebExceptionHandler {
             log.warn("{} did not answer {} in time: {}", service, request, error.getReason());
             return problems.write(exchange, code, Problems.GATEWAY_TIMEOUT, "Gateway timeout",
                     service + " did not answer in time; try again shortly");
+        }
+        if (code.value() == HttpStatus.CONFLICT.value()) {
+            return problems.write(exchange, code, Problems.SESSION_NOT_RUNNING, "Session not running",
+                    Objects.requireNonNullElse(error.getReason(), "The session is not running"));
         }
         if (code.is4xxClientError()) {
             return problems.write(exchange, code, Problems.INVALID_REQUEST, "Invalid request",

@@ -120,7 +120,7 @@ public class SessionChanges implements SmartLifecycle {
         if (subscribers.isEmpty()) {
             return;
         }
-        sessions.findById(sessionId).map(SessionView::of).ifPresent(view -> {
+        sessions.findById(sessionId).map(session -> SessionView.of(session, properties)).ifPresent(view -> {
             for (Subscriber subscriber : subscribers) {
                 if (subscriber.caller.mayAccess(view.owner())) {
                     subscriber.offer(view);

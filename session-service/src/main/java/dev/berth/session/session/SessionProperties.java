@@ -1,5 +1,6 @@
 package dev.berth.session.session;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ports                  container ports published for preview
  * @param maxPageSize            the largest page of a session listing
  * @param keepaliveInterval      how often an idle event stream gets a comment, so proxies keep it open
+ * @param publicUrl              where users reach Berth (the gateway), for the links in session answers
+ * @param previewDomain          previews answer at {@code {sessionId}-{port}.<previewDomain>} (the gateway's setting)
  */
 @ConfigurationProperties("berth.sessions")
 public record SessionProperties(
@@ -25,7 +28,9 @@ public record SessionProperties(
         @DefaultValue("480") int maxDurationMinutes,
         @DefaultValue("3000") List<Integer> ports,
         @DefaultValue("100") int maxPageSize,
-        @DefaultValue("20s") Duration keepaliveInterval) {
+        @DefaultValue("20s") Duration keepaliveInterval,
+        @DefaultValue("http://localhost:8080") URI publicUrl,
+        @DefaultValue("preview.localhost") String previewDomain) {
 
     public SessionProperties {
         if (!allowedImages.contains(defaultImage)) {

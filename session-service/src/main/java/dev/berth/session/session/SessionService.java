@@ -75,12 +75,12 @@ public class SessionService {
                         session.expiresAt(), now));
         changes.announce(session);
         log.info("Session {} requested by {} (image {}, {} min)", session.id(), caller.id(), image, minutes);
-        return SessionView.of(session);
+        return view(session);
     }
 
     @Transactional(readOnly = true)
     public SessionView get(Caller caller, UUID id) {
-        return sessions.findById(id).filter(session -> caller.mayAccess(session.owner())).map(SessionView::of)
+        return sessions.findById(id).filter(session -> caller.mayAccess(session.owner())).map(this::view)
                 .orElseThrow(() -> ApiException.notFound("Session " + id));
     }
 
@@ -110,7 +110,7 @@ public class SessionService {
         }
         Page<Session> result = sessions.findAll(filter,
                 PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.asc("id"))));
-        return new SessionPage(result.map(SessionView::of).getContent(), page, size, result.getTotalElements(),
+        return new SessionPage(result.map(this::view).getContent(), page, size, result.getTotalElements(),
                 result.getTotalPages());
     }
 
@@ -119,7 +119,7 @@ public class SessionService {
         Session session = sessions.findForUpdate(id).filter(found -> caller.mayAccess(found.owner()))
                 .orElseThrow(() -> ApiException.notFound("Session " + id));
         end(session, caller.id().equals(session.owner()) ? TerminationReason.USER : TerminationReason.ADMIN);
-        return SessionView.of(session);
+        return view(session);
     }
 
     @Transactional
@@ -127,7 +127,7 @@ public class SessionService {
         List<SessionView> ended = new ArrayList<>();
         for (Session session : sessions.findForUpdateByOwnerAndStatusIn(caller.id(), Session.LIVE)) {
             end(session, TerminationReason.USER);
-            ended.add(SessionView.of(session));
+            ended.add(view(session));
         }
         return new EndedSessions(ended.size(), ended);
     }
@@ -168,5 +168,9 @@ public class SessionService {
         outbox.add(session.id(), Messaging.COMMANDS,
                 Messaging.NODE_PREFIX + nodeId + Messaging.DELETE_SESSION_SUFFIX, messageId,
                 new DeleteSession(messageId, session.id(), session.version(), reason));
+    }
+
+    private SessionView view(Session session) {
+        return SessionView.of(session, properties);
     }
 }

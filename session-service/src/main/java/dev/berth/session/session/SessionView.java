@@ -1,9 +1,12 @@
 package dev.berth.session.session;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.berth.contracts.ContainerState;
 import dev.berth.contracts.SessionStatus;
@@ -22,6 +25,7 @@ public record SessionView(
         String nodeId,
         List<ContainerState> containers,
         List<Integer> ports,
+        List<Preview> previews,
         long version,
         Instant createdAt,
         Instant updatedAt,
@@ -32,10 +36,25 @@ public record SessionView(
 
     public static final String BASE_PATH = "/api/v1/sessions";
 
-    static SessionView of(Session session) {
+    /**
+     * Where the app on a session port can be seen: {@code url} on a host of its own, {@code pathUrl} under the
+     * gateway's own host. A browser opens them through {@code POST .../previews/{port}/ticket}.
+     */
+    public record Preview(int port, String url, String pathUrl) {
+    }
+
+    static SessionView of(Session session, SessionProperties properties) {
+        URI base = properties.publicUrl();
+        List<Preview> previews = session.ports().stream().map(port -> new Preview(port,
+                UriComponentsBuilder.fromUri(base).host(session.id() + "-" + port + "." + properties.previewDomain())
+                        .replacePath("/").toUriString(),
+                UriComponentsBuilder.fromUri(base).replacePath("/preview/" + session.id() + "/" + port + "/")
+                        .toUriString()))
+                .toList();
         return new SessionView(session.id(), session.owner(), session.projectId(), session.template(),
                 session.image(), session.status(), session.statusReason(), session.terminationReason(),
-                session.labels(), session.nodeId(), session.containers(), session.ports(), session.version(),
+                session.labels(), session.nodeId(), session.containers(), session.ports(), previews,
+                session.version(),
                 session.createdAt(), session.updatedAt(), session.expiresAt(), session.runningAt(),
                 session.endedAt(), Map.of("self", BASE_PATH + "/" + session.id(), "events",
                         BASE_PATH + "/events"));
