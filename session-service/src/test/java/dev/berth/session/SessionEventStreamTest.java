@@ -14,12 +14,17 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.berth.contracts.SessionStatus;
 import tools.jackson.databind.JsonNode;
 
 /** {@code GET /api/v1/sessions/events}: the caller's session changes as server-sent events. */
 class SessionEventStreamTest extends IntegrationTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void theOwnerSeesEachChangeAndNobodyElseDoes() throws Exception {
@@ -43,6 +48,24 @@ class SessionEventStreamTest extends IntegrationTest {
         assertThat(statuses(others, id)).isEmpty();
     }
 
+    @Test
+    void aClientThatReconnectsWithTheLastEventIdGetsWhatItMissed() throws Exception {
+        String token = token(owner(), false);
+        String id = create(token, "{}").path("id").asString();
+        String node = "node-" + UUID.randomUUID();
+        report(id, 1, SessionStatus.PROVISIONING, node, null);
+        awaitStatus(token, id, SessionStatus.PROVISIONING);
+        report(id, 1, SessionStatus.RUNNING, node, null);
+        awaitStatus(token, id, SessionStatus.RUNNING);
+        Long requested = jdbc.queryForObject("select min(id) from session_changes where session_id = ?", Long.class,
+                UUID.fromString(id));
+
+        List<JsonNode> replayed = listen(token, requested);
+
+        await().atMost(WAIT).until(() -> statuses(replayed, id).size() >= 2);
+        assertThat(statuses(replayed, id)).containsExactly("PROVISIONING", "RUNNING");
+    }
+
     private static List<String> statuses(List<JsonNode> events, String id) {
         return events.stream().filter(event -> event.path("id").asString().equals(id))
                 .map(event -> event.path("status").asString()).toList();
@@ -50,9 +73,18 @@ class SessionEventStreamTest extends IntegrationTest {
 
     /** Collects the {@code session} events of a stream in the background. */
     private List<JsonNode> listen(String token) throws Exception {
+        return listen(token, null);
+    }
+
+    private List<JsonNode> listen(String token, Long lastEventId) throws Exception {
         List<JsonNode> events = new CopyOnWriteArrayList<>();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sessions/events"))
-                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/sessions/events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId.toString());
+        }
+        HttpRequest request = builder.build();
         HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");

@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 
 import javax.crypto.spec.SecretKeySpec;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -36,7 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Every API call carries a bearer JWT; its subject owns sessions, a role claim makes an admin. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({JwtProperties.class, InternalProperties.class})
 public class SecurityConfig {
 
     @Bean
@@ -51,7 +49,7 @@ public class SecurityConfig {
                         .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus",
                                 "/v3/api-docs/**", "/error")
                         .permitAll()
-                        .requestMatchers("/api/v1/nodes/**").hasAuthority(Caller.ADMIN_AUTHORITY)
+                        .requestMatchers("/api/v1/nodes/**", "/api/v1/usage/**").hasAuthority(Caller.ADMIN_AUTHORITY)
                         .requestMatchers("/internal/**").access(internalToken(internal))
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth

@@ -1,5 +1,6 @@
 package dev.berth.session.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,11 @@ public class Session {
     private Instant expiresAt;
     private Instant runningAt;
     private Instant endedAt;
+    private Instant lastActivityAt;
+    private Instant expiryWarnedAt;
+    private Instant stoppedAt;
+    private long pausedSeconds;
+    private Integer exitCode;
 
     protected Session() {
     }
@@ -103,12 +109,14 @@ public class Session {
 
     void provisioning(String nodeId, Instant now) {
         this.status = SessionStatus.PROVISIONING;
+        this.statusReason = null;
         this.nodeId = nodeId;
         this.updatedAt = now;
     }
 
     void running(String nodeId, List<ContainerState> containers, Instant now) {
         this.status = SessionStatus.RUNNING;
+        this.statusReason = null;
         this.nodeId = nodeId;
         this.containers = List.copyOf(containers);
         this.runningAt = now;
@@ -125,6 +133,45 @@ public class Session {
 
     void placedOn(String nodeId) {
         this.nodeId = nodeId;
+    }
+
+    /** Session-service itself gives up on the session; answers to earlier commands become stale. */
+    public void failedHere(String reason, Instant now) {
+        this.version++;
+        failed(reason, now);
+    }
+
+    /** Why a session still waits (null: no particular reason); does not change its version. */
+    public void waiting(String reason, Instant now) {
+        if (!java.util.Objects.equals(reason, statusReason)) {
+            this.statusReason = reason;
+            this.updatedAt = now;
+        }
+    }
+
+    /**
+     * Moves the lease end {@code by} later, but not past {@code cap}, and never earlier than it is.
+     *
+     * @return the new lease end
+     */
+    public Instant extendLease(Duration by, Instant cap, Instant now) {
+        Instant wanted = expiresAt.plus(by);
+        Instant extended = wanted.isAfter(cap) ? cap : wanted;
+        if (extended.isAfter(expiresAt)) {
+            expiresAt = extended;
+            expiryWarnedAt = null;
+            updatedAt = now;
+        }
+        return expiresAt;
+    }
+
+    /** The latest the lease may end: the maximum lifetime from creation, plus any time spent paused. */
+    public Instant lifetimeCap(Duration maxLifetime) {
+        return createdAt.plus(maxLifetime).plusSeconds(pausedSeconds);
+    }
+
+    public void warnedOfExpiry(Instant now) {
+        this.expiryWarnedAt = now;
     }
 
     public boolean isLive() {
@@ -205,5 +252,13 @@ public class Session {
 
     public Instant endedAt() {
         return endedAt;
+    }
+
+    public Instant lastActivityAt() {
+        return lastActivityAt;
+    }
+
+    public Integer exitCode() {
+        return exitCode;
     }
 }

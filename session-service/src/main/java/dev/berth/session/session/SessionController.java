@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -73,9 +74,14 @@ public class SessionController {
         return ResponseEntity.accepted().body(sessions.deleteAll(Caller.of(auth)));
     }
 
-    /** Server-sent events: every change to the caller's sessions ({@code event: session}), as it happens. */
+    /**
+     * Server-sent events: every change to the caller's sessions ({@code event: session}, the session as it was
+     * then) and warnings before a lease ends ({@code event: expiring}). A client reconnecting with
+     * {@code Last-Event-ID} first gets what it missed.
+     */
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    public SseEmitter events(Authentication auth) {
-        return changes.subscribe(Caller.of(auth));
+    public SseEmitter events(Authentication auth,
+            @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
+        return changes.subscribe(Caller.of(auth), lastEventId);
     }
 }

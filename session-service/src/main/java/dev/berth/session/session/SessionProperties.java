@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepaliveInterval      how often an idle event stream gets a comment, so proxies keep it open
  * @param publicUrl              where users reach Berth (the gateway), for the links in session answers
  * @param previewDomain          previews answer at {@code {sessionId}-{port}.<previewDomain>} (the gateway's setting)
+ * @param maxLivePerOwner        the most live sessions one owner may have at once
  */
 @ConfigurationProperties("berth.sessions")
 public record SessionProperties(
@@ -30,7 +31,8 @@ public record SessionProperties(
         @DefaultValue("100") int maxPageSize,
         @DefaultValue("20s") Duration keepaliveInterval,
         @DefaultValue("http://localhost:8080") URI publicUrl,
-        @DefaultValue("preview.localhost") String previewDomain) {
+        @DefaultValue("preview.localhost") String previewDomain,
+        @DefaultValue("10") int maxLivePerOwner) {
 
     public SessionProperties {
         if (!allowedImages.contains(defaultImage)) {

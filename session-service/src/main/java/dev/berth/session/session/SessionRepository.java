@@ -23,8 +23,22 @@ public interface SessionRepository extends JpaRepository<Session, UUID>, JpaSpec
     @Query("select s from Session s where s.owner = :owner and s.status in :statuses order by s.createdAt")
     List<Session> findForUpdateByOwnerAndStatusIn(String owner, Collection<SessionStatus> statuses);
 
+    long countByOwnerAndStatusIn(String owner, Collection<SessionStatus> statuses);
+
     @Query("select s.status as status, count(s) as count from Session s group by s.status")
     List<StatusCount> countByStatus();
+
+    @Query("select s.owner as owner, s.status as status, count(s) as count from Session s"
+            + " group by s.owner, s.status order by s.owner")
+    List<OwnerStatusCount> countByOwnerAndStatus();
+
+    interface OwnerStatusCount {
+        String getOwner();
+
+        SessionStatus getStatus();
+
+        long getCount();
+    }
 
     interface StatusCount {
         SessionStatus getStatus();

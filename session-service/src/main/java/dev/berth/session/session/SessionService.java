@@ -9,8 +9,9 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.data.domain.Page;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
@@ -25,10 +26,10 @@ import dev.berth.contracts.SessionStatus;
 import dev.berth.session.outbox.Outbox;
 import dev.berth.session.security.Caller;
 import dev.berth.session.web.ApiException;
+import dev.berth.session.web.Problems;
 
 /** What users do to sessions: every change is committed together with the command it causes. */
 @Service
-@EnableConfigurationProperties(SessionProperties.class)
 public class SessionService {
 
     static final String DEFAULT_TEMPLATE = "node";
@@ -39,14 +40,16 @@ public class SessionService {
     private final Outbox outbox;
     private final SessionChanges changes;
     private final SessionProperties properties;
+    private final JdbcTemplate jdbc;
     private final Clock clock;
 
     public SessionService(SessionRepository sessions, Outbox outbox, SessionChanges changes,
-            SessionProperties properties, Clock clock) {
+            SessionProperties properties, JdbcTemplate jdbc, Clock clock) {
         this.sessions = sessions;
         this.outbox = outbox;
         this.changes = changes;
         this.properties = properties;
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -63,6 +66,7 @@ public class SessionService {
             throw ApiException.invalidField("durationMinutes",
                     "must be at most " + properties.maxDurationMinutes());
         }
+        checkQuota(caller);
         Instant now = clock.instant();
         Session session = Session.requested(UUID.randomUUID(), caller.id(), request.projectId(), DEFAULT_TEMPLATE,
                 image, request.labelsOrEmpty(), request.envOrEmpty(), properties.ports(), now,
@@ -76,6 +80,17 @@ public class SessionService {
         changes.announce(session);
         log.info("Session {} requested by {} (image {}, {} min)", session.id(), caller.id(), image, minutes);
         return view(session);
+    }
+
+    /** At most {@code maxLivePerOwner} live sessions; creates of one owner are serialized to count exactly. */
+    private void checkQuota(Caller caller) {
+        jdbc.queryForObject("select pg_advisory_xact_lock(hashtext(?))::text", String.class, caller.id());
+        long live = sessions.countByOwnerAndStatusIn(caller.id(), Session.LIVE);
+        if (live >= properties.maxLivePerOwner()) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, Problems.QUOTA_EXCEEDED, "Too many sessions",
+                    "You have " + live + " live sessions, the most allowed is " + properties.maxLivePerOwner()
+                            + "; end one (DELETE /api/v1/sessions/{id}) before creating another", List.of());
+        }
     }
 
     @Transactional(readOnly = true)
@@ -136,7 +151,7 @@ public class SessionService {
      * Ends a session: a command nobody has taken yet is withdrawn; otherwise the node that holds it is told.
      * Ending an ending or ended session changes nothing.
      */
-    void end(Session session, TerminationReason reason) {
+    public void end(Session session, TerminationReason reason) {
         Instant now = clock.instant();
         switch (session.status()) {
             case TERMINATING, TERMINATED, FAILED -> {
@@ -170,7 +185,7 @@ public class SessionService {
                 new DeleteSession(messageId, session.id(), session.version(), reason));
     }
 
-    private SessionView view(Session session) {
-        return SessionView.of(session, properties);
+    public SessionView view(Session session) {
+        return SessionView.of(session, properties, clock.instant());
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.session.session;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ public record SessionView(
         Instant createdAt,
         Instant updatedAt,
         Instant expiresAt,
+        long remainingSeconds,
         Instant runningAt,
         Instant endedAt,
         Map<String, String> links) {
@@ -43,7 +45,8 @@ public record SessionView(
     public record Preview(int port, String url, String pathUrl) {
     }
 
-    static SessionView of(Session session, SessionProperties properties) {
+    /** The session as seen at {@code now}: {@code remainingSeconds} counts down to the lease end. */
+    public static SessionView of(Session session, SessionProperties properties, Instant now) {
         URI base = properties.publicUrl();
         List<Preview> previews = session.ports().stream().map(port -> new Preview(port,
                 UriComponentsBuilder.fromUri(base).host(session.id() + "-" + port + "." + properties.previewDomain())
@@ -55,7 +58,9 @@ public record SessionView(
                 session.image(), session.status(), session.statusReason(), session.terminationReason(),
                 session.labels(), session.nodeId(), session.containers(), session.ports(), previews,
                 session.version(),
-                session.createdAt(), session.updatedAt(), session.expiresAt(), session.runningAt(),
+                session.createdAt(), session.updatedAt(), session.expiresAt(),
+                session.isLive() ? Math.max(0, Duration.between(now, session.expiresAt()).toSeconds()) : 0,
+                session.runningAt(),
                 session.endedAt(), Map.of("self", BASE_PATH + "/" + session.id(), "events",
                         BASE_PATH + "/events"));
     }

@@ -16,6 +16,8 @@ public final class Problems {
     public static final String METHOD_NOT_ALLOWED = "method-not-allowed";
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
     public static final String NOT_ACCEPTABLE = "not-acceptable";
+    public static final String SESSION_ENDED = "session-ended";
+    public static final String QUOTA_EXCEEDED = "quota-exceeded";
     public static final String INTERNAL = "internal-error";
 
     private Problems() {
