@@ -148,7 +148,7 @@ public abstract class IntegrationTest {
                         List.of(new PublishedPort(3000, "127.0.0.1", 40000))))
                 : List.of();
         SessionStatusChanged event = new SessionStatusChanged(UUID.randomUUID(), UUID.fromString(sessionId),
-                sequence, status, nodeId, containers, reason, Instant.now());
+                sequence, status, nodeId, containers, reason, null, Instant.now());
         publish(event);
         return event;
     }

@@ -71,7 +71,7 @@ class SessionLifecycleTest extends IntegrationTest {
 
         // The same message again, even if it now claimed another status, is a duplicate.
         publish(new SessionStatusChanged(running.messageId(), running.sessionId(), 1, SessionStatus.FAILED, node,
-                List.of(), "duplicate", Instant.now()));
+                List.of(), "duplicate", null, Instant.now()));
         call("DELETE", "/api/v1/sessions/" + id, token, null);
         // An answer to the first command arriving after the delete (version 2) is stale.
         report(id, 1, SessionStatus.FAILED, node, "late failure");

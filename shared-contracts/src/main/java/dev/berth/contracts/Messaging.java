@@ -27,9 +27,14 @@ public final class Messaging {
     public static final String SESSION_STATUS_PATTERN = "session.*";
     public static final String NODE_HEARTBEAT = "node.heartbeat";
 
-    /** Node-addressed commands: {@code node.<nodeId>.session.delete}, queue {@code berth.node.<nodeId>}. */
+    /**
+     * Node-addressed commands: {@code node.<nodeId>.session.delete|stop|start}, queue {@code berth.node.<nodeId>};
+     * the routing key's last word says which command the body is.
+     */
     public static final String NODE_PREFIX = "node.";
     public static final String DELETE_SESSION_SUFFIX = ".session.delete";
+    public static final String STOP_SESSION_SUFFIX = ".session.stop";
+    public static final String START_SESSION_SUFFIX = ".session.start";
     public static final String NODE_QUEUE_PREFIX = "berth.node.";
     public static final String DEAD_LETTER_QUEUE_SUFFIX = ".dlq";
 

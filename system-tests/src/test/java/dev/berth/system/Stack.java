@@ -94,6 +94,7 @@ final class Stack implements AutoCloseable {
                 "--berth.internal.token=" + internalToken,
                 "--berth.sessions.allowed-images=" + IMAGE + "," + MISSING_IMAGE,
                 "--berth.outbox.sweep-interval=1s",
+                "--berth.leases.sweep-interval=2s",
                 "--berth.nodes.heartbeat-interval=2s")));
         gateway = track(ServiceProcess.start("gateway-service", "gateway-service", freePort(), jvm(), List.of(
                 "--berth.gateway.session-service-uri=" + sessionService.baseUrl(),
@@ -110,7 +111,7 @@ final class Stack implements AutoCloseable {
      * Starts one more node: a terminal relay and a provisioner beside it with the same node id, as on another
      * Docker host (here they share the one engine).
      */
-    Node startNode(String suffix) throws IOException {
+    Node startNode(String suffix, String... provisionerArgs) throws IOException {
         String nodeId = "sys-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 8);
         nodeIds.add(nodeId);
         ServiceProcess relay = track(ServiceProcess.start("terminal-relay-" + suffix, "terminal-relay", freePort(),
@@ -120,21 +121,43 @@ final class Stack implements AutoCloseable {
                         "--berth.tickets.lifetime=5s",
                         "--berth.terminals.grace-period=15s",
                         "--berth.relay.session-service-uri=" + sessionService.baseUrl())));
-        ServiceProcess provisioner = track(ServiceProcess.start("provisioner-" + suffix, "provisioner-service",
-                freePort(), jvm(), List.of("--berth.node.id=" + nodeId,
+        List<String> args = new ArrayList<>(List.of("--berth.node.id=" + nodeId,
                         "--berth.node.heartbeat-interval=2s",
                         "--berth.node.relay-address=" + relay.baseUrl(),
                         "--berth.containers.allowed-images=" + IMAGE + "," + MISSING_IMAGE,
+                        "--berth.internal.token=" + internalToken,
+                        "--berth.reconciler.session-service-uri=" + sessionService.baseUrl(),
+                        "--berth.reconciler.interval=5s",
+                        "--berth.reconciler.orphan-grace=15s",
                         "--spring.rabbitmq.host=" + infra.rabbitHost(),
                         "--spring.rabbitmq.port=" + infra.rabbitPort(),
                         "--spring.rabbitmq.username=" + infra.rabbitUser(),
                         "--spring.rabbitmq.password=" + infra.rabbitPassword(),
-                        "--spring.rabbitmq.virtual-host=" + infra.vhost())));
-        return new Node(nodeId, relay, provisioner);
+                        "--spring.rabbitmq.virtual-host=" + infra.vhost()));
+        args.addAll(List.of(provisionerArgs));
+        return new Node(nodeId, relay, startProvisioner(suffix, args), args);
+    }
+
+    private ServiceProcess startProvisioner(String suffix, List<String> args) throws IOException {
+        return track(ServiceProcess.start("provisioner-" + suffix, "provisioner-service", freePort(), jvm(), args));
+    }
+
+    /** Kills a node's provisioner at once (kill -9) and starts a new one with the same settings. */
+    Node restartProvisioner(Node node) throws IOException {
+        node.provisioner().kill();
+        String suffix = node.provisioner().name().substring("provisioner-".length());
+        Node restarted = new Node(node.id(), node.relay(), startProvisioner(suffix, node.provisionerArgs()),
+                node.provisionerArgs());
+        restarted.provisioner().awaitHealthy(Duration.ofSeconds(180));
+        if (node == this.node) {
+            this.node = restarted;
+        }
+        return restarted;
     }
 
     /** A Docker host's pair of processes. */
-    record Node(String id, ServiceProcess relay, ServiceProcess provisioner) implements AutoCloseable {
+    record Node(String id, ServiceProcess relay, ServiceProcess provisioner, List<String> provisionerArgs)
+            implements AutoCloseable {
 
         void awaitHealthy() {
             relay.awaitHealthy(Duration.ofSeconds(180));

@@ -23,6 +23,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
@@ -44,6 +45,7 @@ public class SessionResources {
 
     private static final Logger log = LoggerFactory.getLogger(SessionResources.class);
     private static final String NAME_PREFIX = "berth-";
+    private static final int STOP_TIMEOUT_SECONDS = 10;
     private static final LogConfig BOUNDED_LOGS = new LogConfig(LogConfig.LoggingType.JSON_FILE,
             Map.of("max-size", "10m", "max-file", "2"));
 
@@ -97,13 +99,63 @@ public class SessionResources {
         return new ContainerState(spec.name(), container.getId(), spec.image(), publishedPorts(container));
     }
 
-    /** Removes the session's containers (with their volumes) and network; what is gone already is fine. */
-    void removeAll(UUID sessionId) {
-        List<Container> containers = engine.call(docker -> docker.listContainersCmd().withShowAll(true)
+    /** Stops the session's containers (their files stay); answers them as they are now, without ports. */
+    List<ContainerState> stopAll(UUID sessionId) {
+        for (Container container : containersOf(sessionId)) {
+            try {
+                engine.run(docker -> docker.stopContainerCmd(container.getId()).withTimeout(STOP_TIMEOUT_SECONDS)
+                        .exec());
+            } catch (NotModifiedException e) {
+                log.debug("Container {} was stopped already", container.getId());
+            }
+        }
+        return states(sessionId);
+    }
+
+    /** Starts the session's existing containers again; answers them as they run, with their new ports. */
+    List<ContainerState> startAll(UUID sessionId) {
+        for (Container container : containersOf(sessionId)) {
+            try {
+                engine.run(docker -> docker.startContainerCmd(container.getId()).exec());
+            } catch (NotModifiedException e) {
+                log.debug("Container {} runs already", container.getId());
+            }
+        }
+        return states(sessionId);
+    }
+
+    private List<ContainerState> states(UUID sessionId) {
+        return containersOf(sessionId).stream().map(container -> {
+            InspectContainerResponse inspected = engine.call(docker -> docker.inspectContainerCmd(container.getId())
+                    .exec());
+            return new ContainerState(container.getLabels().get(ContainerLabels.CONTAINER), inspected.getId(),
+                    inspected.getConfig().getImage(), publishedPorts(inspected));
+        }).toList();
+    }
+
+    /** The session's containers on this node, running or not. */
+    List<Container> containersOf(UUID sessionId) {
+        return engine.call(docker -> docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(ContainerLabels.SESSION, sessionId.toString(), ContainerLabels.NODE,
                         node.id()))
                 .exec());
-        for (Container container : containers) {
+    }
+
+    /** Every container labelled for this node, running or not. */
+    List<Container> containersOnNode() {
+        return engine.call(docker -> docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(ContainerLabels.NODE, node.id())).exec());
+    }
+
+    /** Every network labelled for this node. */
+    List<Network> networksOnNode() {
+        return engine.call(docker -> docker.listNetworksCmd()
+                .withFilter("label", List.of(ContainerLabels.NODE + "=" + node.id())).exec());
+    }
+
+    /** Removes the session's containers (with their volumes) and network; what is gone already is fine. */
+    void removeAll(UUID sessionId) {
+        for (Container container : containersOf(sessionId)) {
             try {
                 engine.run(docker -> docker.removeContainerCmd(container.getId()).withForce(true)
                         .withRemoveVolumes(true).exec());
@@ -111,6 +163,10 @@ public class SessionResources {
                 log.debug("Container {} was gone already", container.getId());
             }
         }
+        removeNetwork(sessionId);
+    }
+
+    void removeNetwork(UUID sessionId) {
         try {
             engine.run(docker -> docker.removeNetworkCmd(networkName(sessionId)).exec());
         } catch (NotFoundException e) {
@@ -120,9 +176,7 @@ public class SessionResources {
 
     /** How many sessions have containers on this node. */
     public int sessionsHeld() {
-        return (int) engine.call(docker -> docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(ContainerLabels.NODE, node.id())).exec())
-                .stream().map(container -> container.getLabels().get(ContainerLabels.SESSION))
+        return (int) containersOnNode().stream().map(container -> container.getLabels().get(ContainerLabels.SESSION))
                 .filter(Objects::nonNull).distinct().count();
     }
 

@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
@@ -23,10 +24,15 @@ import dev.berth.contracts.DeleteSession;
 import dev.berth.contracts.Messaging;
 import dev.berth.contracts.SessionStatus;
 import dev.berth.contracts.SessionStatusChanged;
+import dev.berth.contracts.StartSession;
+import dev.berth.contracts.StopSession;
 import dev.berth.provisioner.docker.TransientFailure;
 import dev.berth.provisioner.messaging.EventPublisher;
 import dev.berth.provisioner.node.NodeProperties;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Carries out create and delete commands and answers each with status events carrying the command's
@@ -45,17 +51,21 @@ public class SessionWorker {
     private final EventPublisher events;
     private final NodeProperties node;
     private final ContainerProperties containers;
+    private final ExpectedExits expectedExits;
     private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private final ReentrantLock[] locks = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock())
             .toArray(ReentrantLock[]::new);
 
     public SessionWorker(SessionResources resources, CreateIntake intake, EventPublisher events,
-            NodeProperties node, ContainerProperties containers, Clock clock) {
+            NodeProperties node, ContainerProperties containers, ExpectedExits expectedExits, Clock clock) {
         this.resources = resources;
         this.intake = intake;
         this.events = events;
         this.node = node;
         this.containers = containers;
+        this.expectedExits = expectedExits;
         this.clock = clock;
     }
 
@@ -64,9 +74,7 @@ public class SessionWorker {
     public void create(CreateSession command) {
         UUID sessionId = requireSession(command.sessionId(), command);
         log.info("Creating session {} (sequence {}) for {}", sessionId, command.sequence(), command.owner());
-        ReentrantLock lock = lockFor(sessionId);
-        lock.lock();
-        try {
+        locked(sessionId, () -> {
             publish(sessionId, command.sequence(), SessionStatus.PROVISIONING, List.of(), null);
             List<ContainerState> started;
             try {
@@ -74,31 +82,101 @@ public class SessionWorker {
             } catch (RuntimeException e) {
                 String reason = reason(e);
                 log.warn("Session {} failed on node {}: {}", sessionId, node.id(), reason);
-                removeQuietly(sessionId);
+                expectedExits.during(sessionId, () -> {
+                    removeQuietly(sessionId);
+                    return null;
+                });
                 publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(), reason);
                 return;
             }
             publish(sessionId, command.sequence(), SessionStatus.RUNNING, started, null);
             log.info("Session {} runs on node {}: {}", sessionId, node.id(), started);
+        });
+    }
+
+    /** Commands addressed to this node; the routing key's last word says which one the body is. */
+    @RabbitListener(queues = "#{nodeQueue.name}", concurrency = "${berth.commands.node-consumers:2}")
+    public void onNodeCommand(Message message) {
+        String key = String.valueOf(message.getMessageProperties().getReceivedRoutingKey());
+        if (key.endsWith(Messaging.DELETE_SESSION_SUFFIX)) {
+            delete(read(message, DeleteSession.class));
+        } else if (key.endsWith(Messaging.STOP_SESSION_SUFFIX)) {
+            stop(read(message, StopSession.class));
+        } else if (key.endsWith(Messaging.START_SESSION_SUFFIX)) {
+            start(read(message, StartSession.class));
+        } else {
+            throw new AmqpRejectAndDontRequeueException("No such command: " + key);
+        }
+    }
+
+    void delete(DeleteSession command) {
+        UUID sessionId = requireSession(command.sessionId(), command);
+        log.info("Deleting session {} (sequence {}, {})", sessionId, command.sequence(), command.reason());
+        locked(sessionId, () -> {
+            expectedExits.during(sessionId, () -> {
+                resources.removeAll(sessionId);
+                return null;
+            });
+            publish(sessionId, command.sequence(), SessionStatus.TERMINATED, List.of(), null);
+            log.info("Session {} is removed from node {}", sessionId, node.id());
+        });
+    }
+
+    void stop(StopSession command) {
+        UUID sessionId = requireSession(command.sessionId(), command);
+        log.info("Stopping session {} (sequence {})", sessionId, command.sequence());
+        locked(sessionId, () -> {
+            List<ContainerState> stopped = expectedExits.during(sessionId, () -> resources.stopAll(sessionId));
+            publish(sessionId, command.sequence(), SessionStatus.STOPPED, stopped, null);
+        });
+    }
+
+    void start(StartSession command) {
+        UUID sessionId = requireSession(command.sessionId(), command);
+        log.info("Starting session {} again (sequence {})", sessionId, command.sequence());
+        locked(sessionId, () -> {
+            List<ContainerState> started;
+            try {
+                started = resources.startAll(sessionId);
+            } catch (RuntimeException e) {
+                String reason = reason(e);
+                log.warn("Session {} did not start again on node {}: {}", sessionId, node.id(), reason);
+                publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(), reason);
+                return;
+            }
+            if (started.isEmpty()) {
+                publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(),
+                        "Its containers are gone from node " + node.id());
+                return;
+            }
+            publish(sessionId, command.sequence(), SessionStatus.RUNNING, started, null);
+        });
+    }
+
+    /** Reports what this node saw happen to a session on its own (not an answer to a command). */
+    void observed(UUID sessionId, SessionStatus status, String reason, Integer exitCode) {
+        events.status(new SessionStatusChanged(UUID.randomUUID(), sessionId, SessionStatusChanged.OBSERVED, status,
+                node.id(), List.of(), reason, exitCode, clock.instant()));
+    }
+
+    /** Runs a command's work while no other command of that session runs here. */
+    void locked(UUID sessionId, Runnable work) {
+        ReentrantLock lock = lockFor(sessionId);
+        lock.lock();
+        try {
+            work.run();
         } finally {
             lock.unlock();
             recount();
         }
     }
 
-    @RabbitListener(queues = "#{nodeQueue.name}", concurrency = "${berth.commands.delete-consumers:2}")
-    public void delete(DeleteSession command) {
-        UUID sessionId = requireSession(command.sessionId(), command);
-        log.info("Deleting session {} (sequence {}, {})", sessionId, command.sequence(), command.reason());
-        ReentrantLock lock = lockFor(sessionId);
-        lock.lock();
+    private <T> T read(Message message, Class<T> type) {
         try {
-            resources.removeAll(sessionId);
-            publish(sessionId, command.sequence(), SessionStatus.TERMINATED, List.of(), null);
-            log.info("Session {} is removed from node {}", sessionId, node.id());
-        } finally {
-            lock.unlock();
-            recount();
+            return json.readValue(message.getBody(), type);
+        } catch (JacksonException e) {
+            throw new AmqpRejectAndDontRequeueException("Unreadable " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage(), e);
         }
     }
 
@@ -122,7 +200,7 @@ public class SessionWorker {
     private void publish(UUID sessionId, long sequence, SessionStatus status, List<ContainerState> started,
             String reason) {
         events.status(new SessionStatusChanged(UUID.randomUUID(), sessionId, sequence, status, node.id(), started,
-                reason, clock.instant()));
+                reason, null, clock.instant()));
     }
 
     /** Removes what a failed create made; what cannot be removed now goes with the session's delete. */

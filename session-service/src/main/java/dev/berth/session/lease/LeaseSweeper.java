@@ -53,7 +53,9 @@ public class LeaseSweeper {
 
     @Scheduled(fixedDelayString = "${berth.leases.sweep-interval:15s}", initialDelayString = "${berth.leases.sweep-interval:15s}")
     public void sweep() {
-        each("status in " + LIVE + " and expires_at <= now()", new Object[0],
+        // With a paused lease, a stopped session's lease end moves on when it starts again.
+        each("status in " + LIVE + " and expires_at <= now()"
+                + (properties.pauseWhileStopped() ? " and status <> 'STOPPED'" : ""), new Object[0],
                 session -> service.end(session, TerminationReason.EXPIRED));
         if (!properties.idleTimeout().isZero()) {
             each("status in ('RUNNING', 'STOPPED') and coalesce(last_activity_at, running_at, created_at) < ?",

@@ -1,5 +1,8 @@
 package dev.berth.session.placement;
 
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.transaction.annotation.Transactional;
@@ -7,6 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.berth.contracts.SessionStatus;
 import dev.berth.session.node.NodeRepository;
 import dev.berth.session.session.SessionRepository;
 import dev.berth.session.web.ApiException;
@@ -22,6 +26,24 @@ public class PlacementController {
         this.sessions = sessions;
         this.nodes = nodes;
     }
+
+    /**
+     * The sessions that should have containers on a node (PROVISIONING, RUNNING, STOPPED) or are being removed
+     * there (TERMINATING), for its reconciler.
+     */
+    @GetMapping("/internal/v1/nodes/{nodeId}/sessions")
+    @Transactional(readOnly = true)
+    public List<NodeSession> sessionsOn(@PathVariable String nodeId) {
+        return sessions.findByNodeIdAndStatusIn(nodeId, ON_NODE).stream()
+                .map(session -> new NodeSession(session.id(), session.status(), session.version())).toList();
+    }
+
+    /** A session a node should hold. */
+    public record NodeSession(UUID id, SessionStatus status, long version) {
+    }
+
+    private static final Set<SessionStatus> ON_NODE = EnumSet.of(SessionStatus.PROVISIONING, SessionStatus.RUNNING,
+            SessionStatus.STOPPED, SessionStatus.TERMINATING);
 
     @GetMapping("/internal/v1/sessions/{id}")
     @Transactional(readOnly = true)

@@ -123,6 +123,36 @@ public class Session {
         this.updatedAt = now;
     }
 
+    /** A stop or start was asked for: the node is told with a command of the new version. */
+    void commandIssued(String reason, Instant now) {
+        this.version++;
+        this.statusReason = reason;
+        this.updatedAt = now;
+    }
+
+    /** Stopped with its files kept; its ports are gone until it starts again. */
+    void stopped(List<ContainerState> containers, Integer exitCode, String reason, Instant now) {
+        this.status = SessionStatus.STOPPED;
+        this.containers = containers.isEmpty() ? this.containers.stream()
+                .map(c -> new ContainerState(c.name(), c.containerId(), c.image(), List.of())).toList()
+                : List.copyOf(containers);
+        this.exitCode = exitCode;
+        this.statusReason = reason;
+        this.stoppedAt = now;
+        this.updatedAt = now;
+    }
+
+    /** Running again after a stop; with {@code pause}, the time stopped is added to the lease. */
+    void resumed(boolean pause, Instant now) {
+        if (stoppedAt != null && pause) {
+            Duration stopped = Duration.between(stoppedAt, now);
+            pausedSeconds += stopped.toSeconds();
+            expiresAt = expiresAt.plus(stopped);
+        }
+        stoppedAt = null;
+        exitCode = null;
+    }
+
     void failed(String reason, Instant now) {
         this.status = SessionStatus.FAILED;
         this.statusReason = reason;

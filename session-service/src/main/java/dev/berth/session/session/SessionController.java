@@ -68,6 +68,18 @@ public class SessionController {
         return ResponseEntity.accepted().body(sessions.delete(Caller.of(auth), id));
     }
 
+    /** Stops a RUNNING session; its files stay until it is started again or ends. */
+    @PostMapping("/{id}/stop")
+    public ResponseEntity<SessionView> stop(Authentication auth, @PathVariable UUID id) {
+        return ResponseEntity.accepted().body(sessions.stop(Caller.of(auth), id));
+    }
+
+    /** Starts a STOPPED session again, with its files. */
+    @PostMapping("/{id}/start")
+    public ResponseEntity<SessionView> start(Authentication auth, @PathVariable UUID id) {
+        return ResponseEntity.accepted().body(sessions.start(Caller.of(auth), id));
+    }
+
     /** Ends all of the caller's live sessions. */
     @DeleteMapping
     public ResponseEntity<EndedSessions> deleteAll(Authentication auth) {

@@ -23,6 +23,8 @@ public interface SessionRepository extends JpaRepository<Session, UUID>, JpaSpec
     @Query("select s from Session s where s.owner = :owner and s.status in :statuses order by s.createdAt")
     List<Session> findForUpdateByOwnerAndStatusIn(String owner, Collection<SessionStatus> statuses);
 
+    List<Session> findByNodeIdAndStatusIn(String nodeId, Collection<SessionStatus> statuses);
+
     long countByOwnerAndStatusIn(String owner, Collection<SessionStatus> statuses);
 
     @Query("select s.status as status, count(s) as count from Session s group by s.status")

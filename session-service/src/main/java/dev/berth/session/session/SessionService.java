@@ -23,6 +23,8 @@ import dev.berth.contracts.CreateSession;
 import dev.berth.contracts.DeleteSession;
 import dev.berth.contracts.Messaging;
 import dev.berth.contracts.SessionStatus;
+import dev.berth.contracts.StartSession;
+import dev.berth.contracts.StopSession;
 import dev.berth.session.outbox.Outbox;
 import dev.berth.session.security.Caller;
 import dev.berth.session.web.ApiException;
@@ -131,8 +133,7 @@ public class SessionService {
 
     @Transactional
     public SessionView delete(Caller caller, UUID id) {
-        Session session = sessions.findForUpdate(id).filter(found -> caller.mayAccess(found.owner()))
-                .orElseThrow(() -> ApiException.notFound("Session " + id));
+        Session session = visibleForUpdate(caller, id);
         end(session, caller.id().equals(session.owner()) ? TerminationReason.USER : TerminationReason.ADMIN);
         return view(session);
     }
@@ -173,6 +174,45 @@ public class SessionService {
         }
         changes.announce(session);
         log.info("Session {} ending ({}), now {}", session.id(), reason, session.status());
+    }
+
+    /** Stops a RUNNING session's containers; their files stay. */
+    @Transactional
+    public SessionView stop(Caller caller, UUID id) {
+        Session session = visibleForUpdate(caller, id);
+        requireStatus(session, SessionStatus.RUNNING, "stopped");
+        session.commandIssued("Stopping", clock.instant());
+        UUID messageId = UUID.randomUUID();
+        outbox.add(session.id(), Messaging.COMMANDS, Messaging.NODE_PREFIX + session.nodeId()
+                + Messaging.STOP_SESSION_SUFFIX, messageId, new StopSession(messageId, id, session.version()));
+        changes.announce(session);
+        return view(session);
+    }
+
+    /** Starts a STOPPED session's containers again, with their files. */
+    @Transactional
+    public SessionView start(Caller caller, UUID id) {
+        Session session = visibleForUpdate(caller, id);
+        requireStatus(session, SessionStatus.STOPPED, "started");
+        session.commandIssued("Starting", clock.instant());
+        UUID messageId = UUID.randomUUID();
+        outbox.add(session.id(), Messaging.COMMANDS, Messaging.NODE_PREFIX + session.nodeId()
+                + Messaging.START_SESSION_SUFFIX, messageId, new StartSession(messageId, id, session.version()));
+        changes.announce(session);
+        return view(session);
+    }
+
+    private Session visibleForUpdate(Caller caller, UUID id) {
+        return sessions.findForUpdate(id).filter(found -> caller.mayAccess(found.owner()))
+                .orElseThrow(() -> ApiException.notFound("Session " + id));
+    }
+
+    private static void requireStatus(Session session, SessionStatus status, String verb) {
+        if (session.status() != status) {
+            throw new ApiException(HttpStatus.CONFLICT, Problems.WRONG_STATUS, "Wrong status", "Session "
+                    + session.id() + " is " + session.status() + "; only a " + status + " session can be " + verb,
+                    List.of());
+        }
     }
 
     /** Sends a delete command of the session's current version to a node. */

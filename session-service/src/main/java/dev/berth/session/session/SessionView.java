@@ -21,6 +21,7 @@ public record SessionView(
         String image,
         SessionStatus status,
         String statusReason,
+        Integer exitCode,
         TerminationReason terminationReason,
         Map<String, String> labels,
         String nodeId,
@@ -55,7 +56,8 @@ public record SessionView(
                         .toUriString()))
                 .toList();
         return new SessionView(session.id(), session.owner(), session.projectId(), session.template(),
-                session.image(), session.status(), session.statusReason(), session.terminationReason(),
+                session.image(), session.status(), session.statusReason(), session.exitCode(),
+                session.terminationReason(),
                 session.labels(), session.nodeId(), session.containers(), session.ports(), previews,
                 session.version(),
                 session.createdAt(), session.updatedAt(), session.expiresAt(),

@@ -16,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.berth.contracts.Messaging;
 import dev.berth.contracts.SessionStatus;
 import dev.berth.contracts.SessionStatusChanged;
+import dev.berth.session.lease.LeaseProperties;
 import dev.berth.session.messaging.ProcessedMessages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,7 +34,9 @@ public class StatusEvents {
     /** Which reported status may follow which, for events answering the session's current command. */
     private static final Map<SessionStatus, Set<SessionStatus>> ALLOWED = Map.of(
             SessionStatus.PROVISIONING, EnumSet.of(SessionStatus.REQUESTED),
-            SessionStatus.RUNNING, EnumSet.of(SessionStatus.REQUESTED, SessionStatus.PROVISIONING),
+            SessionStatus.RUNNING, EnumSet.of(SessionStatus.REQUESTED, SessionStatus.PROVISIONING,
+                    SessionStatus.STOPPED),
+            SessionStatus.STOPPED, EnumSet.of(SessionStatus.RUNNING, SessionStatus.STOPPED),
             SessionStatus.FAILED, EnumSet.of(SessionStatus.REQUESTED, SessionStatus.PROVISIONING,
                     SessionStatus.RUNNING, SessionStatus.STOPPED, SessionStatus.TERMINATING),
             SessionStatus.TERMINATED, EnumSet.of(SessionStatus.TERMINATING));
@@ -42,15 +45,17 @@ public class StatusEvents {
     private final SessionService service;
     private final SessionChanges changes;
     private final ProcessedMessages processed;
+    private final LeaseProperties leases;
     private final Clock clock;
     private final Timer timeToRunning;
 
     public StatusEvents(SessionRepository sessions, SessionService service, SessionChanges changes,
-            ProcessedMessages processed, Clock clock, MeterRegistry meters) {
+            ProcessedMessages processed, LeaseProperties leases, Clock clock, MeterRegistry meters) {
         this.sessions = sessions;
         this.service = service;
         this.changes = changes;
         this.processed = processed;
+        this.leases = leases;
         this.clock = clock;
         this.timeToRunning = Timer.builder("berth.session.time.to.running")
                 .description("Time from a session's request until it is RUNNING")
@@ -72,6 +77,10 @@ public class StatusEvents {
             log.warn("Event {} for unknown session {} dropped", event.status(), event.sessionId());
             return;
         }
+        if (event.sequence() == SessionStatusChanged.OBSERVED) {
+            observed(session, event);
+            return;
+        }
         if (event.sequence() < session.version()) {
             stale(session, event);
             return;
@@ -91,15 +100,39 @@ public class StatusEvents {
         switch (event.status()) {
             case PROVISIONING -> session.provisioning(event.nodeId(), now);
             case RUNNING -> {
+                boolean restarted = session.status() == SessionStatus.STOPPED;
+                session.resumed(leases.pauseWhileStopped(), now);
                 session.running(event.nodeId(), event.containers(), now);
-                timeToRunning.record(Duration.between(session.createdAt(), now));
+                if (!restarted) {
+                    timeToRunning.record(Duration.between(session.createdAt(), now));
+                }
             }
+            case STOPPED -> session.stopped(event.containers(), event.exitCode(), event.reason(), now);
             case FAILED -> session.failed(event.reason(), now);
             case TERMINATED -> session.terminated(TerminationReason.USER, now);
             default -> throw new IllegalStateException("unreachable: " + event.status());
         }
         log.info("Session {} is {} on node {}{}", session.id(), session.status(), event.nodeId(),
                 event.reason() == null ? "" : ": " + event.reason());
+    }
+
+    /**
+     * What the node saw on its own: a RUNNING session whose main process exited is STOPPED with its exit code;
+     * a live session whose containers vanished FAILED. Anything else was expected (a stop or delete under way).
+     */
+    private void observed(Session session, SessionStatusChanged event) {
+        Instant now = clock.instant();
+        if (event.status() == SessionStatus.STOPPED && session.status() == SessionStatus.RUNNING) {
+            session.stopped(event.containers(), event.exitCode(), event.reason(), now);
+        } else if (event.status() == SessionStatus.FAILED && (session.status() == SessionStatus.RUNNING
+                || session.status() == SessionStatus.STOPPED)) {
+            session.failedHere(event.reason(), now);
+        } else {
+            log.debug("Observation {} for session {} in {} ignored", event.status(), session.id(), session.status());
+            return;
+        }
+        log.info("Session {} is {} on node {}: {}", session.id(), session.status(), event.nodeId(), event.reason());
+        changes.announce(session);
     }
 
     /**

@@ -17,6 +17,7 @@ public final class Problems {
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
     public static final String NOT_ACCEPTABLE = "not-acceptable";
     public static final String SESSION_ENDED = "session-ended";
+    public static final String WRONG_STATUS = "wrong-status";
     public static final String QUOTA_EXCEEDED = "quota-exceeded";
     public static final String INTERNAL = "internal-error";
 
