@@ -99,6 +99,9 @@ class PreviewIT {
         assertThat(stranger.call("POST", "/api/v1/sessions/" + sessionId + "/previews/3000/ticket", null).status())
                 .isEqualTo(404);
 
+        await("a preview counts as activity for the idle timeout").atMost(Duration.ofSeconds(10))
+                .until(() -> !owner.get(sessionId).path("lastActivityAt").isNull());
+
         assertThat(webSocketEcho(host(), "/ws", "hi there")).isEqualTo("echo: hi there");
         assertThat(webSocketEcho(null, "/preview/" + sessionId + "/3000/ws", "path based"))
                 .isEqualTo("echo: path based");

@@ -98,6 +98,7 @@ final class Stack implements AutoCloseable {
                 "--berth.nodes.heartbeat-interval=2s")));
         gateway = track(ServiceProcess.start("gateway-service", "gateway-service", freePort(), jvm(), List.of(
                 "--berth.gateway.session-service-uri=" + sessionService.baseUrl(),
+                "--berth.gateway.activity-interval=1s",
                 "--berth.security.jwt.secret=" + secret,
                 "--berth.internal.token=" + internalToken)));
         node = startNode("a");

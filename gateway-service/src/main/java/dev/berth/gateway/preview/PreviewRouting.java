@@ -23,6 +23,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.berth.contracts.PublishedPort;
 import dev.berth.contracts.SessionStatus;
+import dev.berth.gateway.activity.ActivityReporter;
 import dev.berth.gateway.routing.Placement;
 import dev.berth.gateway.routing.SessionPlacements;
 import dev.berth.gateway.web.Problems;
@@ -48,16 +49,18 @@ public class PreviewRouting implements GatewayFilter, Ordered {
     private final SessionPlacements placements;
     private final ReactiveJwtDecoder jwtDecoder;
     private final ReactiveJwtAuthenticationConverter jwtConverter;
+    private final ActivityReporter activity;
 
     public PreviewRouting(PreviewProperties properties, PreviewTokens tokens, PreviewPages pages,
             SessionPlacements placements, ReactiveJwtDecoder jwtDecoder,
-            ReactiveJwtAuthenticationConverter jwtConverter) {
+            ReactiveJwtAuthenticationConverter jwtConverter, ActivityReporter activity) {
         this.properties = properties;
         this.tokens = tokens;
         this.pages = pages;
         this.placements = placements;
         this.jwtDecoder = jwtDecoder;
         this.jwtConverter = jwtConverter;
+        this.activity = activity;
     }
 
     @Override
@@ -112,6 +115,7 @@ public class PreviewRouting implements GatewayFilter, Ordered {
         }).build();
         exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target);
         exchange.getAttributes().put(ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE, true);
+        activity.used(preview.sessionId());
         return chain.filter(exchange.mutate().request(forwarded).build());
     }
 

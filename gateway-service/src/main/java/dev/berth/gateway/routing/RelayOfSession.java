@@ -20,6 +20,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import dev.berth.gateway.activity.ActivityReporter;
 import dev.berth.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 
@@ -38,10 +39,12 @@ public class RelayOfSession implements GatewayFilter, Ordered {
 
     private final SessionPlacements placements;
     private final Problems problems;
+    private final ActivityReporter activity;
 
-    public RelayOfSession(SessionPlacements placements, Problems problems) {
+    public RelayOfSession(SessionPlacements placements, Problems problems, ActivityReporter activity) {
         this.placements = placements;
         this.problems = problems;
+        this.activity = activity;
     }
 
     @Override
@@ -73,6 +76,7 @@ public class RelayOfSession implements GatewayFilter, Ordered {
         URI target = UriComponentsBuilder.fromUri(requested).scheme(relay.getScheme()).host(relay.getHost())
                 .port(relay.getPort()).build(true).toUri();
         exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target);
+        activity.used(placement.id());
         return chain.filter(exchange);
     }
 

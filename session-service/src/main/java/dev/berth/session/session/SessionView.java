@@ -34,6 +34,7 @@ public record SessionView(
         Instant expiresAt,
         long remainingSeconds,
         Instant runningAt,
+        Instant lastActivityAt,
         Instant endedAt,
         Map<String, String> links) {
 
@@ -62,7 +63,7 @@ public record SessionView(
                 session.version(),
                 session.createdAt(), session.updatedAt(), session.expiresAt(),
                 session.isLive() ? Math.max(0, Duration.between(now, session.expiresAt()).toSeconds()) : 0,
-                session.runningAt(),
+                session.runningAt(), session.lastActivityAt(),
                 session.endedAt(), Map.of("self", BASE_PATH + "/" + session.id(), "events",
                         BASE_PATH + "/events"));
     }
