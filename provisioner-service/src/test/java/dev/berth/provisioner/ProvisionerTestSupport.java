@@ -50,6 +50,8 @@ import dev.berth.contracts.Messaging;
 import dev.berth.contracts.NodeHeartbeat;
 import dev.berth.contracts.SessionStatus;
 import dev.berth.contracts.SessionStatusChanged;
+import dev.berth.contracts.StartSession;
+import dev.berth.contracts.StopSession;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -131,6 +133,16 @@ abstract class ProvisionerTestSupport {
 
     void send(DeleteSession command) {
         send(Messaging.NODE_PREFIX + NODE + Messaging.DELETE_SESSION_SUFFIX, json.writeValueAsBytes(command),
+                command.messageId());
+    }
+
+    void send(StopSession command) {
+        send(Messaging.NODE_PREFIX + NODE + Messaging.STOP_SESSION_SUFFIX, json.writeValueAsBytes(command),
+                command.messageId());
+    }
+
+    void send(StartSession command) {
+        send(Messaging.NODE_PREFIX + NODE + Messaging.START_SESSION_SUFFIX, json.writeValueAsBytes(command),
                 command.messageId());
     }
 
