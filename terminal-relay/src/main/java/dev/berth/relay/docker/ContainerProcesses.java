@@ -40,18 +40,32 @@ public class ContainerProcesses {
     }
 
     /**
-     * Creates (does not start) an exec of {@code command} marked with {@code processId}.
+     * Creates (does not start) an exec of {@code command} marked with {@code processId}, reading its stdin from
+     * the attach stream.
      *
      * @param cwd null for the container's working directory
      * @return Docker's exec id
      */
     public String create(String containerId, String processId, List<String> command, boolean tty, String cwd,
             Map<String, String> env) {
+        return create(containerId, processId, command, tty, true, cwd, env);
+    }
+
+    /**
+     * Creates (does not start) an exec of {@code command} marked with {@code processId}.
+     *
+     * @param stdin whether the process reads what is sent on its attach stream; without, it reads /dev/null
+     *              and sees the end of its input at once
+     * @param cwd   null for the container's working directory
+     * @return Docker's exec id
+     */
+    public String create(String containerId, String processId, List<String> command, boolean tty, boolean stdin,
+            String cwd, Map<String, String> env) {
         List<String> environment = new ArrayList<>();
         env.forEach((name, value) -> environment.add(name + "=" + value));
         environment.add(MARKER + "=" + processId);
         ExecCreateCmd exec = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
-                .withTty(tty).withAttachStdin(true).withAttachStdout(true).withAttachStderr(true)
+                .withTty(tty).withAttachStdin(stdin).withAttachStdout(true).withAttachStderr(true)
                 .withEnv(environment);
         if (cwd != null) {
             exec.withWorkingDir(cwd);
