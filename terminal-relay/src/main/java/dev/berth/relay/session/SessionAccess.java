@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import dev.berth.contracts.ContainerState;
 import dev.berth.contracts.SessionStatus;
+import dev.berth.relay.activity.ActivityReporter;
 import dev.berth.relay.security.Caller;
 import dev.berth.relay.web.Problems;
 import dev.berth.relay.web.RelayException;
@@ -14,24 +15,27 @@ import reactor.core.publisher.Mono;
 
 /**
  * Who may use a session here: its owner (or an admin), while it is RUNNING on this relay's node. Another
- * owner's session is not found, exactly like a missing one.
+ * owner's session is not found, exactly like a missing one. Each use counts as activity for the idle timeout.
  */
 @Component
 public class SessionAccess {
 
     private final SessionDirectory directory;
     private final RelayProperties properties;
+    private final ActivityReporter activity;
 
-    public SessionAccess(SessionDirectory directory, RelayProperties properties) {
+    public SessionAccess(SessionDirectory directory, RelayProperties properties, ActivityReporter activity) {
         this.directory = directory;
         this.properties = properties;
+        this.activity = activity;
     }
 
     public Mono<RunningSession> running(Caller caller, UUID sessionId) {
         return directory.find(sessionId)
                 .filter(placement -> caller.mayAccess(placement.owner()))
                 .switchIfEmpty(Mono.error(() -> RelayException.notFound("Session " + sessionId)))
-                .map(this::check);
+                .map(this::check)
+                .doOnNext(session -> activity.used(session.id()));
     }
 
     private RunningSession check(Placement placement) {
