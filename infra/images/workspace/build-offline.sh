@@ -44,13 +44,13 @@ mount --bind /dev "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
-echo "installing nodejs, npm, bash, git, curl into the root filesystem"
+echo "installing nodejs, npm, bash, git, curl, vim into the root filesystem"
 chroot "$root" /bin/sh -euc '
   export DEBIAN_FRONTEND=noninteractive
   echo "APT::Sandbox::User \"root\";" > /etc/apt/apt.conf.d/00sandbox
   apt-get update -q >/dev/null
   apt-get install -y -q --no-install-recommends \
-    nodejs npm bash git curl ca-certificates procps less >/dev/null
+    nodejs npm bash git curl ca-certificates procps less vim-tiny >/dev/null
   apt-get clean
   rm -rf /etc/apt/apt.conf.d/00sandbox /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/* /usr/share/info/*
   useradd --create-home --uid 1000 --shell /bin/bash berth
@@ -64,7 +64,8 @@ echo "docker import as $image"
 tar -C "$root" -c . | docker import \
   --change 'USER berth' \
   --change 'WORKDIR /workspace' \
-  --change 'ENV HOME=/home/berth PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change 'ENV HOME=/home/berth LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change "LABEL dev.berth.recipe=${BERTH_IMAGE_RECIPE:-}" \
   --change 'CMD ["sleep", "infinity"]' \
   --message "berth workspace (offline build from $suite packages)" \
   - "$image" >/dev/null
