@@ -1,8 +1,11 @@
-package dev.berth.relay.exec;
+package dev.berth.relay.docker;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,26 +16,27 @@ import org.slf4j.LoggerFactory;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.ExecStartCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 
-import dev.berth.relay.docker.ContainerProcesses;
-
 /**
- * A command running in a session container without a TTY, reading no input. Its output goes to a
- * {@link Listener} as it comes, on the thread docker-java gives the stream; {@link #ended()} completes when
- * the stream ends, or when the relay stops reading it, and fails when the engine did not start the command.
+ * A process the relay runs in a session container: a command without a TTY, reading no input, or a terminal
+ * (a TTY, reading its input from a stream). Its output goes to a {@link Listener} as it comes, on the thread
+ * docker-java gives the stream; a listener that blocks holds the engine's stream back. {@link #ended()}
+ * completes when the stream ends, or when the relay stops reading it, and fails when the engine did not
+ * start the process.
  */
-final class Execution implements ResultCallback<Frame> {
+public final class Execution implements ResultCallback<Frame> {
 
-    static final String STDOUT = "stdout";
-    static final String STDERR = "stderr";
+    public static final String STDOUT = "stdout";
+    public static final String STDERR = "stderr";
 
     private static final Logger log = LoggerFactory.getLogger(Execution.class);
 
     /** Receives output; called from one thread at a time. */
-    interface Listener {
+    public interface Listener {
 
         void output(String stream, byte[] bytes);
     }
@@ -53,17 +57,32 @@ final class Execution implements ResultCallback<Frame> {
         this.listener = listener;
     }
 
-    /** Creates and starts the command, marked with {@code processId}. Blocks: call it off the event loop. */
-    static Execution start(DockerClient streams, ContainerProcesses processes, String containerId, String processId,
-            ExecRequest request, Listener listener) {
+    /**
+     * Creates and starts a process marked with {@code processId}. Blocks: call it off the event loop.
+     *
+     * @param cwd           null for the container's working directory
+     * @param terminalInput what is typed, for a process with a TTY; null for a command without one
+     */
+    public static Execution start(DockerClient streams, ContainerProcesses processes, String containerId,
+            String processId, List<String> argv, String cwd, Map<String, String> env, InputStream terminalInput,
+            Listener listener) {
         Execution execution = new Execution(processes, containerId, processId, listener);
-        execution.execId = processes.create(containerId, processId, request.argv(), false, false, request.cwd(),
-                request.env());
-        streams.execStartCmd(execution.execId).exec(execution);
+        boolean tty = terminalInput != null;
+        execution.execId = processes.create(containerId, processId, argv, tty, tty, cwd, env);
+        ExecStartCmd start = streams.execStartCmd(execution.execId);
+        if (tty) {
+            start.withTty(true).withStdIn(terminalInput);
+        }
+        start.exec(execution);
         return execution;
     }
 
-    CompletableFuture<Void> ended() {
+    /** Docker's id of the exec. */
+    public String execId() {
+        return execId;
+    }
+
+    public CompletableFuture<Void> ended() {
         return ended;
     }
 
@@ -71,7 +90,7 @@ final class Execution implements ResultCallback<Frame> {
      * The command's exit code, once {@link #ended()}; null when it is not known (its container is gone, or the
      * relay stopped reading while it still ran). Blocks.
      */
-    Integer exitCode() {
+    public Integer exitCode() {
         // the engine may note the exit a moment after the output ended
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
@@ -97,7 +116,7 @@ final class Execution implements ResultCallback<Frame> {
      * output is still open after another {@code grace} (held by a process that shed the mark), the relay stops
      * reading it. Blocks, at most about twice {@code grace} plus the engine calls.
      */
-    void terminate(Duration grace) {
+    public void terminate(Duration grace) {
         processes.kill(containerId, processId, "TERM");
         if (awaitEnd(grace)) {
             return;

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 
 import com.github.dockerjava.api.DockerClient;
 
+import dev.berth.relay.docker.Execution;
 import dev.berth.relay.docker.ContainerProcesses;
 import dev.berth.relay.docker.DockerConfig;
 import dev.berth.relay.session.RunningSession;
@@ -64,8 +65,8 @@ public class BackgroundProcesses {
             });
             Execution execution;
             try {
-                execution = Execution.start(streams, processes, session.containerId(), process.id(), request,
-                        process);
+                execution = Execution.start(streams, processes, session.containerId(), process.id(), request.argv(),
+                        request.cwd(), request.env(), null, process);
             } catch (RuntimeException e) {
                 forget(session.id(), process.id());
                 throw ContainerFailures.of(e);

@@ -2,6 +2,8 @@ package dev.berth.relay.exec;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.berth.relay.docker.Execution;
+
 /** The output of one foreground command while it runs, each stream bounded. */
 final class CommandRun implements Execution.Listener {
 

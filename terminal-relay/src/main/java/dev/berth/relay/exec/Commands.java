@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 
 import com.github.dockerjava.api.DockerClient;
 
+import dev.berth.relay.docker.Execution;
 import dev.berth.relay.docker.ContainerProcesses;
 import dev.berth.relay.docker.DockerConfig;
 import dev.berth.relay.session.RunningSession;
@@ -52,7 +53,7 @@ public class Commands {
         Execution execution;
         try {
             execution = Execution.start(streams, processes, session.containerId(), "exec-" + UUID.randomUUID(),
-                    request, run);
+                    request.argv(), request.cwd(), request.env(), null, run);
         } catch (RuntimeException e) {
             throw ContainerFailures.of(e);
         }

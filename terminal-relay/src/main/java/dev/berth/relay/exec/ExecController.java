@@ -4,8 +4,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -18,20 +16,16 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.util.unit.DataSize;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.berth.relay.security.Caller;
 import dev.berth.relay.session.RunningSession;
 import dev.berth.relay.session.SessionAccess;
 import dev.berth.relay.ticket.Tickets;
-import dev.berth.relay.web.Problems;
+import dev.berth.relay.web.JsonBodies;
 import dev.berth.relay.web.RelayException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Commands run in a session: in the foreground, or in the background with a handle and followable output. */
@@ -43,29 +37,26 @@ class ExecController {
     private final Commands commands;
     private final BackgroundProcesses background;
     private final Tickets tickets;
+    private final JsonBodies bodies;
     private final JsonMapper json;
-    private final DataSize maxBody;
 
     ExecController(SessionAccess access, Commands commands, BackgroundProcesses background, Tickets tickets,
-            JsonMapper json, @Value("${spring.codec.max-in-memory-size:256KB}") DataSize maxBody) {
+            JsonBodies bodies, JsonMapper json) {
         this.access = access;
         this.commands = commands;
         this.background = background;
         this.tickets = tickets;
+        this.bodies = bodies;
         this.json = json;
-        this.maxBody = maxBody;
     }
 
     @PostMapping("/exec")
     Mono<ResponseEntity<Object>> exec(@PathVariable UUID sessionId, @RequestBody(required = false) Mono<String> body,
             Authentication authentication) {
-        return access.running(Caller.of(authentication), sessionId).flatMap(session -> body
-                .onErrorMap(ResponseStatusException.class, e -> e.getStatusCode() == HttpStatus.CONTENT_TOO_LARGE
-                        ? new RelayException(HttpStatus.CONTENT_TOO_LARGE, Problems.CONTENT_TOO_LARGE,
-                                "Content too large", "body must be at most " + maxBody.toKilobytes() + " KB")
-                        : e)
-                .defaultIfEmpty("")
-                .flatMap(text -> run(session, ExecRequest.parse(readJson(text)))));
+        return access.running(Caller.of(authentication), sessionId).flatMap(session -> bodies.read(body)
+                .switchIfEmpty(Mono.error(() -> RelayException.invalid("body",
+                        "is required: a JSON object with at least a command")))
+                .flatMap(request -> run(session, ExecRequest.parse(request))));
     }
 
     private Mono<ResponseEntity<Object>> run(RunningSession session, ExecRequest request) {
@@ -122,7 +113,7 @@ class ExecController {
             @PathVariable String processId, @RequestParam(required = false) String follow,
             @RequestParam(required = false) String ticket, ServerWebExchange exchange) {
         return Mono.fromSupplier(() -> flag("follow", follow))
-                .flatMap(live -> caller(exchange, sessionId, ticket, purpose(processId))
+                .flatMap(live -> tickets.caller(exchange, sessionId, ticket, purpose(processId))
                         .flatMap(caller -> access.running(caller, sessionId))
                         .map(session -> background.output(session.id(), processId, live)
                                 .orElseThrow(() -> RelayException.notFound("Process " + processId))))
@@ -135,27 +126,6 @@ class ExecController {
                                     .event(event.name()).build())
                             .startWith(opened));
                 });
-    }
-
-    private Mono<Caller> caller(ServerWebExchange exchange, UUID sessionId, String ticket, String purpose) {
-        if (ticket == null) {
-            return exchange.getPrincipal().cast(Authentication.class).map(Caller::of);
-        }
-        return Mono.fromSupplier(() -> tickets.redeem(ticket, sessionId, purpose)
-                .map(holder -> new Caller(holder.owner(), holder.admin()))
-                .orElseThrow(() -> new RelayException(HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized",
-                        "The ticket is not valid for this process: unknown, used or expired")));
-    }
-
-    private JsonNode readJson(String body) {
-        if (body == null || body.isBlank()) {
-            throw RelayException.invalid("body", "is required: a JSON object with at least a command");
-        }
-        try {
-            return json.readTree(body);
-        } catch (JacksonException e) {
-            throw RelayException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
-        }
     }
 
     private static boolean flag(String name, String value) {

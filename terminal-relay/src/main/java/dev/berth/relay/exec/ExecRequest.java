@@ -64,24 +64,12 @@ public record ExecRequest(List<String> argv, String shell, String cwd, Map<Strin
         }
         boolean background = background(body.get("background"));
         JsonNode command = body.get("command");
-        List<String> argv;
-        String shell = null;
         if (command == null || command.isNull()) {
             throw RelayException.invalid("command", "is required: an array of strings, or a string run with sh -c");
-        } else if (command.isString()) {
-            shell = command.stringValue();
-            if (shell.isBlank()) {
-                throw RelayException.invalid("command", "must not be blank");
-            }
-            checkText("command", shell, MAX_COMMAND_CHARS);
-            argv = List.of("sh", "-c", shell);
-        } else if (command.isArray()) {
-            argv = argv(command);
-        } else {
-            throw RelayException.invalid("command", "must be an array of strings, or a string run with sh -c");
         }
-        return new ExecRequest(argv, shell, cwd(body.get("cwd")), env(body.get("env")),
-                timeout(body.get("timeoutSeconds"), background), background);
+        return new ExecRequest(argv(command), command.isString() ? command.stringValue() : null,
+                cwd(body.get("cwd")), env(body.get("env")), timeout(body.get("timeoutSeconds"), background),
+                background);
     }
 
     private static boolean background(JsonNode value) {
@@ -94,7 +82,24 @@ public record ExecRequest(List<String> argv, String shell, String cwd, Map<Strin
         return value.booleanValue();
     }
 
-    private static List<String> argv(JsonNode command) {
+    /**
+     * The argv of a {@code command} field: an array of strings as it is, a string as {@code sh -c <string>}.
+     *
+     * @throws RelayException 400 when it is neither, or too long
+     */
+    public static List<String> argv(JsonNode command) {
+        if (command.isString()) {
+            String shell = command.stringValue();
+            if (shell.isBlank()) {
+                throw RelayException.invalid("command", "must not be blank");
+            }
+            checkText("command", shell, MAX_COMMAND_CHARS);
+            return List.of("sh", "-c", shell);
+        }
+        if (!command.isArray()) {
+            throw RelayException.invalid("command", "must be an array of strings, or a string run with sh -c");
+        }
+
         if (command.isEmpty()) {
             throw RelayException.invalid("command", "must not be an empty array");
         }
@@ -123,7 +128,8 @@ public record ExecRequest(List<String> argv, String shell, String cwd, Map<Strin
         return argv;
     }
 
-    private static String cwd(JsonNode value) {
+    /** A {@code cwd} field: an absolute path, or null when absent. */
+    public static String cwd(JsonNode value) {
         if (value == null || value.isNull()) {
             return null;
         }

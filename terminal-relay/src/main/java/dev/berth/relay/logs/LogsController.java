@@ -1,12 +1,8 @@
 package dev.berth.relay.logs;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -23,13 +19,12 @@ import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.berth.relay.exec.Utf8;
 import dev.berth.relay.security.Caller;
 import dev.berth.relay.session.RunningSession;
 import dev.berth.relay.session.SessionAccess;
 import dev.berth.relay.ticket.Tickets;
-import dev.berth.relay.web.Problems;
 import dev.berth.relay.web.RelayException;
+import dev.berth.relay.web.SocketRefusals;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,11 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/v1/sessions/{sessionId}/logs")
 class LogsController {
 
-    private static final Logger log = LoggerFactory.getLogger(LogsController.class);
-
     static final String PURPOSE = "logs";
-    /** A close frame's reason holds at most 123 bytes. */
-    private static final int MAX_CLOSE_REASON = 123;
+    private static final String UNREADABLE = "The log could not be read";
 
     private final SessionAccess access;
     private final ContainerLogs logs;
@@ -80,7 +72,7 @@ class LogsController {
                         .flatMap(session -> logs.open(session.containerId(), query)));
         return webSockets.handleRequest(exchange, socket -> lines
                 .flatMap(opened -> stream(socket, opened))
-                .onErrorResume(error -> socket.close(closeStatus(error))));
+                .onErrorResume(error -> socket.close(SocketRefusals.closeStatus(error, UNREADABLE))));
     }
 
     @GetMapping
@@ -111,13 +103,7 @@ class LogsController {
     }
 
     private Mono<RunningSession> session(ServerWebExchange exchange, UUID sessionId, String ticket) {
-        Mono<Caller> caller = ticket == null
-                ? exchange.getPrincipal().cast(Authentication.class).map(Caller::of)
-                : Mono.fromSupplier(() -> tickets.redeem(ticket, sessionId, PURPOSE)
-                        .map(holder -> new Caller(holder.owner(), holder.admin()))
-                        .orElseThrow(() -> new RelayException(HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED,
-                                "Unauthorized", "The ticket is not valid for these logs: unknown, used or expired")));
-        return caller.flatMap(who -> access.running(who, sessionId));
+        return tickets.caller(exchange, sessionId, ticket, PURPOSE).flatMap(who -> access.running(who, sessionId));
     }
 
     private static ServerSentEvent<String> event(String name, String data) {
@@ -125,31 +111,7 @@ class LogsController {
     }
 
     private static Map<String, String> problem(Throwable error) {
-        RelayException refused = refusal(error);
+        RelayException refused = SocketRefusals.refusal(error, UNREADABLE);
         return Map.of("reason", refused.slug(), "message", refused.getMessage());
-    }
-
-    /** 4000 + the HTTP status a refusal would have (4401, 4404, 4409, ...), with the problem's detail. */
-    private static CloseStatus closeStatus(Throwable error) {
-        RelayException refused = refusal(error);
-        return new CloseStatus(4000 + refused.status().value(), reason(refused.getMessage()));
-    }
-
-    private static RelayException refusal(Throwable error) {
-        if (error instanceof RelayException refused) {
-            return refused;
-        }
-        log.error("Could not stream a container's log", error);
-        return new RelayException(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL, "Internal error",
-                "The log could not be read; the error has been logged");
-    }
-
-    /** The text cut to what fits a close frame, between characters. */
-    static String reason(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_CLOSE_REASON) {
-            return text;
-        }
-        return new String(bytes, 0, Utf8.completeLength(bytes, MAX_CLOSE_REASON), StandardCharsets.UTF_8);
     }
 }

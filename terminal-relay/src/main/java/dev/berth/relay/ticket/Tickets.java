@@ -12,12 +12,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.berth.relay.security.Caller;
+import dev.berth.relay.web.Problems;
+import dev.berth.relay.web.RelayException;
+import reactor.core.publisher.Mono;
 
 /**
  * Short-lived, single-use, single-purpose tickets for the connections a browser opens without headers
@@ -72,6 +80,28 @@ public class Tickets {
             return Optional.empty();
         }
         return Optional.of(new Holder(grant.owner(), grant.admin()));
+    }
+
+    /**
+     * Who makes a request that may carry a ticket: the holder of {@code ticket} when there is one (using it
+     * up), else the bearer of the request's token.
+     *
+     * @return fails with 401 when the ticket is not valid for this session and purpose, or there is neither
+     */
+    public Mono<Caller> caller(ServerWebExchange exchange, UUID sessionId, String ticket, String purpose) {
+        if (ticket == null) {
+            return exchange.getPrincipal().cast(Authentication.class).map(Caller::of)
+                    .switchIfEmpty(Mono.error(() -> unauthorized("Send a bearer token in the Authorization header, "
+                            + "or a ticket in ?ticket=")));
+        }
+        return Mono.fromSupplier(() -> redeem(ticket, sessionId, purpose)
+                .map(holder -> new Caller(holder.owner(), holder.admin()))
+                .orElseThrow(() -> unauthorized("The ticket is not valid here: unknown, used, expired or for "
+                        + "something else; ask for a new one")));
+    }
+
+    private static RelayException unauthorized(String detail) {
+        return new RelayException(HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized", detail);
     }
 
     @Scheduled(fixedDelay = 30_000)

@@ -8,6 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.berth.relay.web.SocketRefusals;
+
 class LogLinesTest {
 
     private static final String T1 = "2026-11-23T11:52:58.800000694Z";
@@ -108,8 +110,8 @@ class LogLinesTest {
 
     @Test
     void closeReasonsFitAFrame() {
-        assertThat(LogsController.reason("short")).isEqualTo("short");
-        String reason = LogsController.reason("é".repeat(100));
+        assertThat(SocketRefusals.reason("short")).isEqualTo("short");
+        String reason = SocketRefusals.reason("é".repeat(100));
         assertThat(reason.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(123);
         assertThat(reason).isEqualTo("é".repeat(61));
     }
