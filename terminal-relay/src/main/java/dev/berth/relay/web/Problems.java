@@ -29,6 +29,8 @@ public class Problems {
     public static final String CONTENT_TOO_LARGE = "content-too-large";
     public static final String SESSION_NOT_RUNNING = "session-not-running";
     public static final String TOO_MANY_PROCESSES = "too-many-processes";
+    public static final String TOO_MANY_TERMINALS = "too-many-terminals";
+    public static final String TOO_MANY_VIEWERS = "too-many-viewers";
     public static final String WRONG_NODE = "wrong-node";
     public static final String SERVICE_UNAVAILABLE = "service-unavailable";
     public static final String INTERNAL = "internal-error";

@@ -1,0 +1,168 @@
+package dev.berth.relay.terminal;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import org.springframework.web.reactive.socket.CloseStatus;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * One connection watching a terminal: the output waiting for it, sent as fast as the connection takes it
+ * (merged into frames of up to {@value #MAX_FRAME} bytes), and control messages in order with the output.
+ * The output waits while this viewer's buffer is full; a viewer that stays full too long is dropped, so one
+ * slow connection neither grows the relay's memory nor stalls the others for good.
+ */
+final class Viewer {
+
+    /** The largest binary frame sent, well under the WebSocket frame limits of the gateway and browsers. */
+    static final int MAX_FRAME = 32 * 1024;
+    static final CloseStatus TOO_SLOW = new CloseStatus(4408,
+            "Too slow: the client did not keep up with the output; reconnect to get the recent output");
+
+    /** What goes out: raw output bytes, or a JSON control message. */
+    record Outbound(byte[] bytes, String control) {
+    }
+
+    private final long capacity;
+    private final Deque<Outbound> queue = new ArrayDeque<>();
+    private final Flux<Outbound> outbound;
+    private FluxSink<Outbound> sink;
+    private long pending;
+    private boolean draining;
+    private boolean finished;
+    private CloseStatus closeStatus = CloseStatus.NORMAL;
+
+    Viewer(long capacity) {
+        this.capacity = capacity;
+        this.outbound = Flux.<Outbound>create(created -> {
+            synchronized (this) {
+                sink = created;
+            }
+            created.onRequest(requested -> drain());
+            created.onDispose(this::disconnected);
+        });
+    }
+
+    /** What to send, as the connection asks for it; completes when the viewer is finished. */
+    Flux<Outbound> outbound() {
+        return outbound;
+    }
+
+    /** How the connection is to be closed once the outbound messages are sent. */
+    synchronized CloseStatus closeStatus() {
+        return closeStatus;
+    }
+
+    /**
+     * Queues output, waiting up to {@code patience} for room; drops the viewer if none comes. Called by the
+     * terminal's output thread, never an event loop.
+     */
+    void output(byte[] bytes, Duration patience) {
+        synchronized (this) {
+            long deadline = System.nanoTime() + patience.toNanos();
+            while (!finished && pending > 0 && pending + bytes.length > capacity) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    finish(TOO_SLOW, null);
+                    return;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (finished) {
+                return;
+            }
+            Outbound last = queue.peekLast();
+            if (last != null && last.bytes() != null && last.bytes().length + bytes.length <= MAX_FRAME) {
+                byte[] merged = new byte[last.bytes().length + bytes.length];
+                System.arraycopy(last.bytes(), 0, merged, 0, last.bytes().length);
+                System.arraycopy(bytes, 0, merged, last.bytes().length, bytes.length);
+                queue.removeLast();
+                queue.addLast(new Outbound(merged, null));
+            } else {
+                for (int from = 0; from < bytes.length; from += MAX_FRAME) {
+                    byte[] part = new byte[Math.min(MAX_FRAME, bytes.length - from)];
+                    System.arraycopy(bytes, from, part, 0, part.length);
+                    queue.addLast(new Outbound(part, null));
+                }
+            }
+            pending += bytes.length;
+        }
+        drain();
+    }
+
+    /** Queues a control message after the output queued so far. */
+    void control(String message) {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            queue.addLast(new Outbound(null, message));
+        }
+        drain();
+    }
+
+    /**
+     * Ends this viewer: what is queued goes out, then {@code last} (if not null), then the connection is closed
+     * with {@code status}. A viewer dropped for being slow loses its queue.
+     */
+    void finish(CloseStatus status, String last) {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            if (status == TOO_SLOW) {
+                queue.clear();
+                pending = 0;
+            }
+            if (last != null) {
+                queue.addLast(new Outbound(null, last));
+            }
+            finished = true;
+            closeStatus = status;
+            notifyAll();
+        }
+        drain();
+    }
+
+    synchronized boolean finished() {
+        return finished;
+    }
+
+    private synchronized void disconnected() {
+        finished = true;
+        queue.clear();
+        pending = 0;
+        notifyAll();
+    }
+
+    /** Sends what the connection has asked for; completes the stream once a finished viewer's queue is out. */
+    private synchronized void drain() {
+        if (draining || sink == null) {
+            return;
+        }
+        draining = true;
+        try {
+            while (!queue.isEmpty() && sink.requestedFromDownstream() > 0 && !sink.isCancelled()) {
+                Outbound next = queue.removeFirst();
+                if (next.bytes() != null) {
+                    pending -= next.bytes().length;
+                }
+                notifyAll();
+                sink.next(next);
+            }
+            if (finished && queue.isEmpty()) {
+                sink.complete();
+            }
+        } finally {
+            draining = false;
+        }
+    }
+}
