@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -118,18 +117,5 @@ class StartupBenchmarkIT {
                 r.p50(), r.p95(), r.min(), r.max());
         System.out.printf(Locale.ROOT, "%-44s %8.2f %8.2f%n", "ratio Berth / docker-java", b.p50() / r.p50(),
                 b.p95() / r.p95());
-    }
-
-    /** Order statistics in milliseconds; p95 by nearest rank. */
-    private record Stats(double p50, double p95, double min, double max) {
-
-        static Stats of(List<Long> nanos) {
-            List<Long> sorted = new ArrayList<>(nanos);
-            Collections.sort(sorted);
-            int n = sorted.size();
-            double p50 = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
-            double p95 = sorted.get((int) Math.ceil(0.95 * n) - 1);
-            return new Stats(p50 / 1e6, p95 / 1e6, sorted.getFirst() / 1e6, sorted.getLast() / 1e6);
-        }
     }
 }
