@@ -21,8 +21,8 @@ import com.github.dockerjava.api.model.Frame;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A terminal through the gateway and the relay against the same program on a docker-java exec attach with a
- * TTY, in one run on the same container, interleaved: keystroke echo round trip (one byte typed into
+ * A terminal through the gateway and the relay (and, for keystrokes, the relay alone) against the same
+ * program on a docker-java exec attach with a TTY, in one run on the same container, interleaved: keystroke echo round trip (one byte typed into
  * {@code cat}, until the TTY's echo is back), output throughput (bytes from {@code head -c N /dev/zero}) and
  * input throughput (bytes typed into {@code head -c N > /dev/null} on a raw TTY). Prints figures; asserts none
  * about speed. Run with {@code infra/dev bench}.
@@ -36,7 +36,7 @@ class TerminalBenchmarkIT {
     private static final int THROUGHPUT_ROUNDS = 3;
     private static final long OUTPUT_BYTES = 64L << 20;
     private static final long INPUT_BYTES = 16L << 20;
-    private static final int INPUT_CHUNK = 16 * 1024;
+    private static final int INPUT_CHUNK = 32 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     @Test
@@ -49,13 +49,21 @@ class TerminalBenchmarkIT {
             DockerClient docker = stack.docker();
 
             List<Long> berthKeys = new ArrayList<>();
+            List<Long> relayKeys = new ArrayList<>();
             List<Long> directKeys = new ArrayList<>();
-            try (TerminalClient berth = berth(stack, api, session, "cat");
+            JsonNode cat = TerminalIT.open(api, session, "{\"command\": [\"cat\"]}");
+            String ws = cat.path("links").path("ws").asString();
+            try (TerminalClient berth = TerminalClient.connect(stack.gatewayUrl() + ws + "?ticket="
+                            + cat.path("ticket").asString(), null, false);
+                    TerminalClient relay = TerminalClient.connect(stack.node().relay().baseUrl() + ws + "?ticket="
+                            + TerminalIT.ticket(api, session, cat.path("id").asString()), null, false);
                     Direct direct = Direct.start(docker, container, "cat")) {
                 keystrokes(side(berth), KEYSTROKE_WARMUP);
+                keystrokes(side(relay), KEYSTROKE_WARMUP);
                 keystrokes(direct, KEYSTROKE_WARMUP);
                 for (int block = 0; block < KEYSTROKE_BLOCKS; block++) {
                     berthKeys.addAll(keystrokes(side(berth), KEYSTROKES_PER_BLOCK));
+                    relayKeys.addAll(keystrokes(side(relay), KEYSTROKES_PER_BLOCK));
                     directKeys.addAll(keystrokes(direct, KEYSTROKES_PER_BLOCK));
                 }
             }
@@ -81,7 +89,8 @@ class TerminalBenchmarkIT {
                 }
             }
             api.delete(session);
-            report(Stats.of(berthKeys), Stats.of(directKeys), berthOut, directOut, berthIn, directIn);
+            report(Stats.of(berthKeys), Stats.of(relayKeys), Stats.of(directKeys), berthOut, directOut, berthIn,
+                    directIn);
         }
     }
 
@@ -217,8 +226,8 @@ class TerminalBenchmarkIT {
         }
     }
 
-    private static void report(Stats berthKeys, Stats directKeys, List<Double> berthOut, List<Double> directOut,
-            List<Double> berthIn, List<Double> directIn) {
+    private static void report(Stats berthKeys, Stats relayKeys, Stats directKeys, List<Double> berthOut,
+            List<Double> directOut, List<Double> berthIn, List<Double> directIn) {
         System.out.printf(Locale.ROOT, "%nTerminal: %d keystrokes each way (after %d warm-up), %d rounds of %d MB out "
                 + "and %d MB in%n", KEYSTROKE_BLOCKS * KEYSTROKES_PER_BLOCK, KEYSTROKE_WARMUP, THROUGHPUT_ROUNDS,
                 OUTPUT_BYTES >> 20, INPUT_BYTES >> 20);
@@ -226,6 +235,8 @@ class TerminalBenchmarkIT {
                 "max ms");
         System.out.printf(Locale.ROOT, "%-46s %8.3f %8.3f %8.3f%n", "Berth: WebSocket via gateway and relay",
                 berthKeys.p50(), berthKeys.p99(), berthKeys.max());
+        System.out.printf(Locale.ROOT, "%-46s %8.3f %8.3f %8.3f%n", "  of which the relay alone (no gateway)",
+                relayKeys.p50(), relayKeys.p99(), relayKeys.max());
         System.out.printf(Locale.ROOT, "%-46s %8.3f %8.3f %8.3f%n", "docker-java: exec attach with a TTY",
                 directKeys.p50(), directKeys.p99(), directKeys.max());
         System.out.printf(Locale.ROOT, "%-46s %8.3f %8.3f%n", "added by Berth", berthKeys.p50() - directKeys.p50(),

@@ -139,9 +139,12 @@ class TerminalController {
     /** Serves one connection: the terminal's output out, the client's input and control messages in. */
     private Mono<Void> attach(WebSocketSession socket, Terminal terminal) {
         Viewer viewer = terminal.attach();
-        Mono<Void> output = socket.send(viewer.outbound().map(out -> out.bytes() != null
+        // one frame at a time, each once the one before is written: what the shell writes meanwhile gathers
+        // into the next frame, so a busy connection gets few large frames and an idle one every byte at once
+        Mono<Void> output = viewer.outbound()
+                .concatMap(out -> socket.send(Mono.just(out.bytes() != null
                         ? socket.binaryMessage(factory -> factory.wrap(out.bytes()))
-                        : socket.textMessage(out.control())))
+                        : socket.textMessage(out.control()))), 0)
                 .then(Mono.defer(() -> socket.close(viewer.closeStatus())))
                 .onErrorComplete();
         Mono<Void> input = socket.receive()

@@ -2,6 +2,7 @@ package dev.berth.relay.terminal;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -11,7 +12,8 @@ import reactor.core.publisher.FluxSink;
 
 /**
  * One connection watching a terminal: the output waiting for it, sent as fast as the connection takes it
- * (merged into frames of up to {@value #MAX_FRAME} bytes), and control messages in order with the output.
+ * (what comes while the connection is busy is gathered into frames of up to {@value #MAX_FRAME} bytes), and
+ * control messages in order with the output.
  * The output waits while this viewer's buffer is full; a viewer that stays full too long is dropped, so one
  * slow connection neither grows the relay's memory nor stalls the others for good.
  */
@@ -28,6 +30,9 @@ final class Viewer {
 
     private final long capacity;
     private final Deque<Outbound> queue = new ArrayDeque<>();
+    /** The frame being filled, after those queued; its first {@code open} bytes are output. */
+    private final byte[] frame = new byte[MAX_FRAME];
+    private int open;
     private final Flux<Outbound> outbound;
     private FluxSink<Outbound> sink;
     private long pending;
@@ -79,18 +84,13 @@ final class Viewer {
             if (finished) {
                 return;
             }
-            Outbound last = queue.peekLast();
-            if (last != null && last.bytes() != null && last.bytes().length + bytes.length <= MAX_FRAME) {
-                byte[] merged = new byte[last.bytes().length + bytes.length];
-                System.arraycopy(last.bytes(), 0, merged, 0, last.bytes().length);
-                System.arraycopy(bytes, 0, merged, last.bytes().length, bytes.length);
-                queue.removeLast();
-                queue.addLast(new Outbound(merged, null));
-            } else {
-                for (int from = 0; from < bytes.length; from += MAX_FRAME) {
-                    byte[] part = new byte[Math.min(MAX_FRAME, bytes.length - from)];
-                    System.arraycopy(bytes, from, part, 0, part.length);
-                    queue.addLast(new Outbound(part, null));
+            for (int from = 0; from < bytes.length; ) {
+                int length = Math.min(bytes.length - from, MAX_FRAME - open);
+                System.arraycopy(bytes, from, frame, open, length);
+                open += length;
+                from += length;
+                if (open == MAX_FRAME) {
+                    close();
                 }
             }
             pending += bytes.length;
@@ -104,6 +104,7 @@ final class Viewer {
             if (finished) {
                 return;
             }
+            close();
             queue.addLast(new Outbound(null, message));
         }
         drain();
@@ -120,8 +121,10 @@ final class Viewer {
             }
             if (status == TOO_SLOW) {
                 queue.clear();
+                open = 0;
                 pending = 0;
             }
+            close();
             if (last != null) {
                 queue.addLast(new Outbound(null, last));
             }
@@ -139,26 +142,44 @@ final class Viewer {
     private synchronized void disconnected() {
         finished = true;
         queue.clear();
+        open = 0;
         pending = 0;
         notifyAll();
     }
 
-    /** Sends what the connection has asked for; completes the stream once a finished viewer's queue is out. */
+    /** Queues the frame being filled, if it holds anything. */
+    private void close() {
+        if (open > 0) {
+            queue.addLast(new Outbound(Arrays.copyOf(frame, open), null));
+            open = 0;
+        }
+    }
+
+    /**
+     * Sends what the connection has asked for, the frame being filled too when nothing else waits; completes
+     * the stream once a finished viewer's queue is out.
+     */
     private synchronized void drain() {
         if (draining || sink == null) {
             return;
         }
         draining = true;
         try {
-            while (!queue.isEmpty() && sink.requestedFromDownstream() > 0 && !sink.isCancelled()) {
-                Outbound next = queue.removeFirst();
+            while (sink.requestedFromDownstream() > 0 && !sink.isCancelled()) {
+                if (queue.isEmpty()) {
+                    close();
+                }
+                Outbound next = queue.pollFirst();
+                if (next == null) {
+                    break;
+                }
                 if (next.bytes() != null) {
                     pending -= next.bytes().length;
                 }
                 notifyAll();
                 sink.next(next);
             }
-            if (finished && queue.isEmpty()) {
+            if (finished && queue.isEmpty() && open == 0) {
                 sink.complete();
             }
         } finally {
