@@ -138,6 +138,27 @@ class LeaseTest extends IntegrationTest {
     }
 
     @Test
+    void aSessionWaitingForANodeSaysWhy() {
+        jdbc.update("delete from nodes");
+        String token = token(owner(), false);
+        String waiting = create(token, "{}").path("id").asString();
+        jdbc.update("update sessions set created_at = now() - interval '10 seconds' where id = ?",
+                UUID.fromString(waiting));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(token, waiting).path("statusReason").asString()
+                .equals("Waiting for a node: none is online"));
+
+        Instant now = Instant.now();
+        rabbit.convertAndSend(Messaging.EVENTS, Messaging.NODE_HEARTBEAT, new NodeHeartbeat(UUID.randomUUID(),
+                "node-full-" + UUID.randomUUID(), "http://127.0.0.1:8083", 1, 1, "20.10", now, now));
+        JsonNode full = await().atMost(Duration.ofSeconds(30)).until(() -> get(token, waiting),
+                session -> session.path("statusReason").asString().startsWith("Waiting for room"));
+        assertThat(full.path("statusReason").asString())
+                .isEqualTo("Waiting for room: all 1 online node(s) are at capacity");
+        assertThat(full.path("status").asString()).isEqualTo("REQUESTED");
+        call("DELETE", "/api/v1/sessions/" + waiting, token, null);
+    }
+
+    @Test
     void anOwnerHasAtMostTheConfiguredLiveSessions() {
         String owner = owner();
         String token = token(owner, false);
