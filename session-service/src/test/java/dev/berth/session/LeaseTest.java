@@ -12,16 +12,23 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.berth.contracts.Messaging;
 import dev.berth.contracts.NodeHeartbeat;
 import dev.berth.contracts.SessionStatus;
+import dev.berth.session.lease.LeaseSweeper;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,6 +39,9 @@ class LeaseTest extends IntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    LeaseSweeper sweeper;
 
     @Test
     void extendingALeaseIsCappedAtTheMaximumLifetime() {
@@ -80,6 +90,40 @@ class LeaseTest extends IntegrationTest {
         JsonNode delete = body(receiveFor(queue, id));
         assertThat(delete.path("reason").asString()).isEqualTo("EXPIRED");
         assertThat(delete.path("sequence").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void expiredSessionsAreEndedOnceWhenSeveralSweepersRun() throws Exception {
+        String owner = owner();
+        String token = token(owner, false);
+        String node = "node-" + UUID.randomUUID();
+        String queue = nodeQueue(node).getName();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = create(token, "{}").path("id").asString();
+            report(id, 1, SessionStatus.RUNNING, node, null);
+            ids.add(id);
+        }
+        ids.forEach(id -> awaitStatus(token, id, SessionStatus.RUNNING));
+        while (rabbit.receive(queue, 200) != null) {
+            // the create commands
+        }
+
+        jdbc.update("update sessions set expires_at = now() - interval '1 second' where owner = ?",
+                owner);
+        // as if several session-service instances swept at once: the scheduled sweeper and two more
+        List<CompletableFuture<Void>> sweeps = List.of(CompletableFuture.runAsync(sweeper::sweep),
+                CompletableFuture.runAsync(sweeper::sweep));
+        CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        ids.forEach(id -> assertThat(awaitStatus(token, id, SessionStatus.TERMINATING).path("terminationReason")
+                .asString()).isEqualTo("EXPIRED"));
+
+        Map<String, Integer> deletes = new HashMap<>();
+        for (Message message; (message = rabbit.receive(queue, 2_000)) != null;) {
+            deletes.merge(json.readTree(message.getBody()).path("sessionId").asString(), 1, Integer::sum);
+        }
+        assertThat(deletes).containsOnlyKeys(ids);
+        assertThat(deletes.values()).as("one delete command per session").containsOnly(1);
     }
 
     @Test
