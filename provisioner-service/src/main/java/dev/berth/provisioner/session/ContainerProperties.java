@@ -13,10 +13,13 @@ import org.springframework.util.unit.DataSize;
  * @param cpus          CPUs a container may use (fractions allowed)
  * @param pidsLimit     the most processes a container may run
  * @param allowedImages images this node runs; a create for any other fails
+ * @param allowPrivileged whether this node runs privileged containers (a Docker playground template); a create
+ *                        asking for one fails unless it does
  */
 @ConfigurationProperties("berth.containers")
 public record ContainerProperties(@DefaultValue("1GB") DataSize memory, @DefaultValue("1.0") double cpus,
-        @DefaultValue("512") long pidsLimit, @DefaultValue("berth/workspace:latest") List<String> allowedImages) {
+        @DefaultValue("512") long pidsLimit, @DefaultValue("berth/workspace:latest") List<String> allowedImages,
+        @DefaultValue("false") boolean allowPrivileged) {
 
     public ContainerProperties {
         if (memory.toMegabytes() < 6) {

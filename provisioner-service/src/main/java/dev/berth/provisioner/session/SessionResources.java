@@ -1,5 +1,7 @@
 package dev.berth.provisioner.session;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -7,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -21,6 +26,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Network;
@@ -97,6 +103,101 @@ public class SessionResources {
         }
         InspectContainerResponse container = engine.call(docker -> docker.inspectContainerCmd(name).exec());
         return new ContainerState(spec.name(), container.getId(), spec.image(), publishedPorts(container));
+    }
+
+    /**
+     * Waits until a started container is ready: its readiness command exits with 0 (tried every half second),
+     * or, without one, it runs. Fails when it stops or its time is up, saying why.
+     */
+    void awaitReady(UUID sessionId, ContainerSpec spec) {
+        String name = containerName(sessionId, spec);
+        ContainerSpec.Readiness readiness = spec.readiness();
+        long deadline = System.nanoTime() + Duration.ofSeconds(readiness == null ? 0 : readiness.timeoutSeconds())
+                .toNanos();
+        String last = "";
+        while (true) {
+            InspectContainerResponse.ContainerState state = engine.call(docker -> docker.inspectContainerCmd(name)
+                    .exec()).getState();
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                throw new ProvisioningFailure("Container " + spec.name() + " exited with code "
+                        + state.getExitCodeLong() + tail(name));
+            }
+            if (readiness == null) {
+                return;
+            }
+            Check check = check(name, readiness.command());
+            if (check.exitCode() != null && check.exitCode() == 0) {
+                return;
+            }
+            last = check.output();
+            if (System.nanoTime() > deadline) {
+                throw new ProvisioningFailure("Container " + spec.name() + " was not ready within "
+                        + readiness.timeoutSeconds() + " s"
+                        + (last.isBlank() ? "" : ": " + last.strip()));
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningFailure("Interrupted while waiting for container " + spec.name());
+            }
+        }
+    }
+
+    private record Check(Long exitCode, String output) {
+    }
+
+    /** Runs a readiness command once; answers its exit code (null when it did not end in time) and output. */
+    private Check check(String container, List<String> command) {
+        String exec;
+        try {
+            exec = engine.call(docker -> docker.execCreateCmd(container).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId());
+        } catch (ConflictException e) {
+            return new Check(null, ""); // it stopped meanwhile: the next look at it says so
+        }
+        StringBuilder output = new StringBuilder();
+        try (ResultCallback.Adapter<Frame> done = engine.call(docker -> docker.execStartCmd(exec)
+                .exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        if (output.length() < 1000) {
+                            output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    }
+                }))) {
+            if (!done.awaitCompletion(10, TimeUnit.SECONDS)) {
+                return new Check(null, output.toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Check(null, output.toString());
+        } catch (java.io.IOException e) {
+            log.debug("Closing the readiness check of {}: {}", container, e.toString());
+        }
+        return new Check(engine.call(docker -> docker.inspectExecCmd(exec).exec()).getExitCodeLong(),
+                output.toString());
+    }
+
+    /** The last lines a container wrote, to say why it stopped. */
+    private String tail(String container) {
+        StringBuilder text = new StringBuilder();
+        try (ResultCallback.Adapter<Frame> logs = engine.call(docker -> docker.logContainerCmd(container)
+                .withStdOut(true).withStdErr(true).withTail(5).exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        text.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }))) {
+            logs.awaitCompletion(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("Could not read the log of {}: {}", container, e.toString());
+        }
+        String lines = text.toString().strip();
+        return lines.isEmpty() ? "" : "; its last output: " + (lines.length() > 500
+                ? lines.substring(lines.length() - 500) : lines);
     }
 
     /** Stops the session's containers (their files stay); answers them as they are now, without ports. */
@@ -182,14 +283,15 @@ public class SessionResources {
 
     private CreateContainerResponse create(DockerClient docker, UUID sessionId, String owner, ContainerSpec spec, String name) {
         List<Integer> ports = spec.ports() == null ? List.of() : spec.ports();
+        ContainerSpec.Limits own = spec.limits();
+        long memory = own != null && own.memoryBytes() != null ? own.memoryBytes() : limits.memory().toBytes();
+        boolean privileged = own != null && own.privileged();
         HostConfig host = HostConfig.newHostConfig()
-                .withMemory(limits.memory().toBytes())
-                .withMemorySwap(limits.memory().toBytes())
-                .withNanoCPUs(limits.nanoCpus())
+                .withMemory(memory)
+                .withMemorySwap(memory)
+                .withNanoCPUs(own != null && own.nanoCpus() != null ? own.nanoCpus() : limits.nanoCpus())
                 .withPidsLimit(limits.pidsLimit())
-                .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"))
-                .withPrivileged(false)
+                .withPrivileged(privileged)
                 .withInit(true)
                 .withNetworkMode(networkName(sessionId))
                 .withRestartPolicy(RestartPolicy.noRestart())
@@ -199,8 +301,15 @@ public class SessionResources {
                         .toList());
         Map<String, String> labels = labels(sessionId, owner);
         labels.put(ContainerLabels.CONTAINER, spec.name());
+        if (!privileged) {
+            host.withCapDrop(Capability.ALL).withSecurityOpts(List.of("no-new-privileges"));
+        }
         Map<String, String> env = spec.env() == null ? Map.of() : spec.env();
-        return docker.createContainerCmd(spec.image())
+        CreateContainerCmd create = docker.createContainerCmd(spec.image());
+        if (spec.command() != null && !spec.command().isEmpty()) {
+            create.withCmd(spec.command());
+        }
+        return create
                 .withName(name)
                 .withLabels(labels)
                 .withEnv(env.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList())

@@ -1,8 +1,14 @@
 package dev.berth.provisioner.session;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -191,10 +197,36 @@ public class SessionWorker {
                 throw new ProvisioningFailure("Image " + spec.image() + " is not allowed on node " + node.id()
                         + "; allowed: " + containers.allowedImages());
             }
+            if (spec.limits() != null && spec.limits().privileged() && !containers.allowPrivileged()) {
+                throw new ProvisioningFailure("Container " + spec.name() + " must run privileged, which node "
+                        + node.id() + " does not allow (berth.containers.allow-privileged)");
+            }
         }
         resources.createNetwork(command.sessionId(), command.owner());
-        return specs.stream().map(spec -> resources.startContainer(command.sessionId(), command.owner(), spec))
-                .toList();
+        // each container starts once those it depends on are ready; containers independent of each other
+        // start at the same time
+        Map<String, CompletableFuture<ContainerState>> started = new HashMap<>();
+        try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ContainerSpec spec : StartOrder.of(specs)) {
+                CompletableFuture<?>[] dependencies = spec.dependsOn() == null ? new CompletableFuture<?>[0]
+                        : spec.dependsOn().stream().map(started::get).toArray(CompletableFuture<?>[]::new);
+                started.put(spec.name(), CompletableFuture.allOf(dependencies).thenApplyAsync(ready -> {
+                    try {
+                        ContainerState state = resources.startContainer(command.sessionId(), command.owner(), spec);
+                        resources.awaitReady(command.sessionId(), spec);
+                        return state;
+                    } catch (ProvisioningFailure e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw new ProvisioningFailure(specs.size() == 1 ? reason(e)
+                                : "Container " + spec.name() + ": " + reason(e));
+                    }
+                }, starts));
+            }
+            return specs.stream().map(spec -> started.get(spec.name()).join()).toList();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private void publish(UUID sessionId, long sequence, SessionStatus status, List<ContainerState> started,
