@@ -70,10 +70,14 @@ public abstract class IntegrationTest {
     }
 
     protected static String token(String subject, boolean admin) {
+        return token(subject, admin ? List.of("admin") : List.of());
+    }
+
+    protected static String token(String subject, List<String> roles) {
         try {
             JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject).issueTime(new Date())
                     .expirationTime(Date.from(Instant.now().plusSeconds(600)))
-                    .claim("roles", admin ? List.of("admin") : List.of()).build();
+                    .claim("roles", roles).build();
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
             jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();

@@ -2,6 +2,7 @@ package dev.berth.session.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -102,9 +103,12 @@ public class SecurityConfig {
     private static Collection<GrantedAuthority> roles(Jwt jwt, JwtProperties properties) {
         List<String> roles = jwt.hasClaim(properties.rolesClaim()) ? rolesOf(jwt.getClaim(properties.rolesClaim()))
                 : List.of();
-        return roles.contains(properties.adminRole())
-                ? List.of(new SimpleGrantedAuthority(Caller.ADMIN_AUTHORITY))
-                : List.of();
+        List<GrantedAuthority> authorities = new ArrayList<>();
+        roles.forEach(role -> authorities.add(new SimpleGrantedAuthority(Caller.ROLE_PREFIX + role)));
+        if (roles.contains(properties.adminRole())) {
+            authorities.add(new SimpleGrantedAuthority(Caller.ADMIN_AUTHORITY));
+        }
+        return authorities;
     }
 
     private static List<String> rolesOf(Object claim) {

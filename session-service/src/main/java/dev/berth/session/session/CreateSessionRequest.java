@@ -14,7 +14,8 @@ import jakarta.validation.constraints.Size;
  * @param durationMinutes the lease (default 60, at most the configured maximum)
  * @param projectId       groups sessions, for listing
  * @param labels          free key/value metadata, for the client's own use
- * @param env             environment variables of the session's container
+ * @param env             environment variables of the session's container (default template only)
+ * @param template        what the session is made of (default: {@code node}, one workspace container)
  */
 public record CreateSessionRequest(
         @Size(min = 1, max = 255) String image,
@@ -30,7 +31,9 @@ public record CreateSessionRequest(
         Map<@NotNull @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]{0,127}",
                 message = "names must be letters, digits and '_', not starting with a digit") String,
                 @NotNull @Size(max = 8192) @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL")
-                String> env) {
+                String> env,
+        @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,39}", message = "must be a template name: lower-case letters, "
+                + "digits and '-'") String template) {
 
     public Map<String, String> labelsOrEmpty() {
         return labels == null ? Map.of() : labels;

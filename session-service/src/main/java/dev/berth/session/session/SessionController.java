@@ -41,7 +41,7 @@ public class SessionController {
     public ResponseEntity<SessionView> create(Authentication auth,
             @RequestBody(required = false) @Valid CreateSessionRequest request) {
         SessionView session = sessions.create(Caller.of(auth),
-                request == null ? new CreateSessionRequest(null, null, null, null, null) : request);
+                request == null ? new CreateSessionRequest(null, null, null, null, null, null) : request);
         return ResponseEntity.accepted().location(URI.create(session.links().get("self"))).body(session);
     }
 

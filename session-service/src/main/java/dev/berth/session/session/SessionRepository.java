@@ -27,6 +27,9 @@ public interface SessionRepository extends JpaRepository<Session, UUID>, JpaSpec
 
     long countByOwnerAndStatusIn(String owner, Collection<SessionStatus> statuses);
 
+    List<Session> findByOwnerAndTemplateAndStatusInOrderByCreatedAtAsc(String owner, String template,
+            Collection<SessionStatus> statuses);
+
     @Query("select s.status as status, count(s) as count from Session s group by s.status")
     List<StatusCount> countByStatus();
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -27,6 +28,9 @@ import dev.berth.contracts.StartSession;
 import dev.berth.contracts.StopSession;
 import dev.berth.session.outbox.Outbox;
 import dev.berth.session.security.Caller;
+import dev.berth.session.template.Template;
+import dev.berth.session.template.TemplateValues;
+import dev.berth.session.template.Templates;
 import dev.berth.session.web.ApiException;
 import dev.berth.session.web.Problems;
 
@@ -34,54 +38,104 @@ import dev.berth.session.web.Problems;
 @Service
 public class SessionService {
 
-    static final String DEFAULT_TEMPLATE = "node";
-    static final String WORKSPACE_CONTAINER = "workspace";
     private static final Logger log = LoggerFactory.getLogger(SessionService.class);
 
     private final SessionRepository sessions;
     private final Outbox outbox;
     private final SessionChanges changes;
     private final SessionProperties properties;
+    private final Templates templates;
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
     public SessionService(SessionRepository sessions, Outbox outbox, SessionChanges changes,
-            SessionProperties properties, JdbcTemplate jdbc, Clock clock) {
+            SessionProperties properties, Templates templates, JdbcTemplate jdbc, Clock clock) {
         this.sessions = sessions;
         this.outbox = outbox;
         this.changes = changes;
         this.properties = properties;
+        this.templates = templates;
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
     @Transactional
     public SessionView create(Caller caller, CreateSessionRequest request) {
-        String image = request.image() == null ? properties.defaultImage() : request.image();
-        if (!properties.allowedImages().contains(image)) {
-            throw ApiException.invalidField("image", "'" + image + "' is not allowed; allowed images: "
-                    + properties.allowedImages());
-        }
-        int minutes = request.durationMinutes() == null ? properties.defaultDurationMinutes()
-                : request.durationMinutes();
-        if (minutes > properties.maxDurationMinutes()) {
-            throw ApiException.invalidField("durationMinutes",
-                    "must be at most " + properties.maxDurationMinutes());
-        }
+        Template template = template(caller, request);
+        int minutes = duration(template, request.durationMinutes());
         checkQuota(caller);
+        checkTemplateLimit(caller, template);
         Instant now = clock.instant();
-        Session session = Session.requested(UUID.randomUUID(), caller.id(), request.projectId(), DEFAULT_TEMPLATE,
-                image, request.labelsOrEmpty(), request.envOrEmpty(), properties.ports(), now,
+        UUID id = UUID.randomUUID();
+        List<ContainerSpec> containers = TemplateValues.containers(template, id, caller.id());
+        Session session = Session.requested(id, caller.id(), request.projectId(), template.name(),
+                containers.getFirst().image(), request.labelsOrEmpty(), request.envOrEmpty(), template.ports(), now,
                 now.plus(Duration.ofMinutes(minutes)));
         sessions.save(session);
         UUID messageId = UUID.randomUUID();
         outbox.add(session.id(), Messaging.COMMANDS, Messaging.CREATE_SESSION, messageId,
-                new CreateSession(messageId, session.id(), session.version(), session.owner(),
-                        List.of(new ContainerSpec(WORKSPACE_CONTAINER, image, session.env(), session.ports())),
+                new CreateSession(messageId, session.id(), session.version(), session.owner(), containers,
                         session.expiresAt(), now));
         changes.announce(session);
-        log.info("Session {} requested by {} (image {}, {} min)", session.id(), caller.id(), image, minutes);
+        log.info("Session {} requested by {} (template {}, image {}, {} min)", session.id(), caller.id(),
+                template.name(), session.image(), minutes);
         return view(session);
+    }
+
+    /** The template asked for, if the caller may use it; the default one made of the image asked for. */
+    private Template template(Caller caller, CreateSessionRequest request) {
+        String name = request.template() == null ? Templates.DEFAULT : request.template();
+        if (name.equals(Templates.DEFAULT)) {
+            String image = request.image() == null ? properties.defaultImage() : request.image();
+            if (!properties.allowedImages().contains(image)) {
+                throw ApiException.invalidField("image", "'" + image + "' is not allowed; allowed images: "
+                        + properties.allowedImages());
+            }
+            return templates.node(image, request.envOrEmpty());
+        }
+        Template template = templates.find(name).orElseThrow(() -> ApiException.invalidField("template",
+                "there is no template " + name + "; GET /api/v1/templates lists them"));
+        if (request.image() != null || !request.envOrEmpty().isEmpty()) {
+            throw ApiException.invalidField(request.image() != null ? "image" : "env", "applies only to the "
+                    + Templates.DEFAULT + " template; template " + name + " names its own images and environment");
+        }
+        if (!template.enabled()) {
+            throw new ApiException(HttpStatus.FORBIDDEN, Problems.TEMPLATE_DISABLED, "Template disabled",
+                    "Template " + name + " is disabled here; an operator can enable it in its template file",
+                    List.of());
+        }
+        if (template.role() != null && !caller.hasRole(template.role())) {
+            throw ApiException.forbidden("Template " + name + " is only for users with the role " + template.role());
+        }
+        return template;
+    }
+
+    private int duration(Template template, Integer asked) {
+        int max = template.maxDurationMinutes() == null ? properties.maxDurationMinutes()
+                : Math.min(template.maxDurationMinutes(), properties.maxDurationMinutes());
+        if (asked == null) {
+            return Math.min(properties.defaultDurationMinutes(), max);
+        }
+        if (asked > max) {
+            throw ApiException.invalidField("durationMinutes", "must be at most " + max
+                    + (template.name().equals(Templates.DEFAULT) ? "" : " for template " + template.name()));
+        }
+        return asked;
+    }
+
+    /** A template limited per owner: one more live session of it answers 409 naming the one there is. */
+    private void checkTemplateLimit(Caller caller, Template template) {
+        if (template.maxPerOwner() <= 0) {
+            return;
+        }
+        List<Session> live = sessions.findByOwnerAndTemplateAndStatusInOrderByCreatedAtAsc(caller.id(),
+                template.name(), Session.LIVE);
+        if (live.size() >= template.maxPerOwner()) {
+            throw new ApiException(HttpStatus.CONFLICT, Problems.TEMPLATE_LIMIT, "Template limit reached",
+                    "You may have " + template.maxPerOwner() + " live session(s) of template " + template.name()
+                            + " and have " + live.getFirst().id() + "; use it, or end it first", List.of(),
+                    Map.of("existingSessionId", live.getFirst().id()));
+        }
     }
 
     /** At most {@code maxLivePerOwner} live sessions; creates of one owner are serialized to count exactly. */

@@ -1,6 +1,7 @@
 package dev.berth.session.web;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 
@@ -18,13 +19,21 @@ public class ApiException extends RuntimeException {
     private final String type;
     private final String title;
     private final List<FieldProblem> errors;
+    private final Map<String, Object> properties;
 
     public ApiException(HttpStatus status, String type, String title, String detail, List<FieldProblem> errors) {
+        this(status, type, title, detail, errors, Map.of());
+    }
+
+    /** @param properties extra members of the problem, such as the id of what it is about */
+    public ApiException(HttpStatus status, String type, String title, String detail, List<FieldProblem> errors,
+            Map<String, Object> properties) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.properties = Map.copyOf(properties);
     }
 
     public static ApiException invalidField(String field, String message) {
@@ -55,5 +64,9 @@ public class ApiException extends RuntimeException {
 
     public List<FieldProblem> errors() {
         return errors;
+    }
+
+    public Map<String, Object> properties() {
+        return properties;
     }
 }

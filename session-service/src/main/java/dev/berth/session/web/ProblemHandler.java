@@ -39,8 +39,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
-        return ResponseEntity.status(e.status())
-                .body(Problems.of(e.status(), e.type(), e.title(), e.getMessage(), e.errors()));
+        ProblemDetail problem = Problems.of(e.status(), e.type(), e.title(), e.getMessage(), e.errors());
+        e.properties().forEach(problem::setProperty);
+        return ResponseEntity.status(e.status()).body(problem);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

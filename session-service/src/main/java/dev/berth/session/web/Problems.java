@@ -19,6 +19,8 @@ public final class Problems {
     public static final String SESSION_ENDED = "session-ended";
     public static final String WRONG_STATUS = "wrong-status";
     public static final String QUOTA_EXCEEDED = "quota-exceeded";
+    public static final String TEMPLATE_LIMIT = "template-limit";
+    public static final String TEMPLATE_DISABLED = "template-disabled";
     public static final String INTERNAL = "internal-error";
 
     private Problems() {
