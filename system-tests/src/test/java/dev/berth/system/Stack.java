@@ -3,6 +3,8 @@ package dev.berth.system;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -51,12 +53,15 @@ final class Stack implements AutoCloseable {
     private Infra infra;
     private TcpProxy brokerProxy;
     private final String internalToken = HexFormat.of().formatHex(randomBytes(24));
+    /** session-service's template folder: tests write templates there while it runs. */
+    private final Path templates;
     private ServiceProcess sessionService;
     private ServiceProcess gateway;
     private Node node;
 
-    private Stack(boolean fastStart) {
+    private Stack(boolean fastStart) throws IOException {
         this.fastStart = fastStart;
+        this.templates = Files.createTempDirectory("berth-templates");
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         this.docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
@@ -95,7 +100,8 @@ final class Stack implements AutoCloseable {
                 "--berth.sessions.allowed-images=" + IMAGE + "," + MISSING_IMAGE,
                 "--berth.outbox.sweep-interval=1s",
                 "--berth.leases.sweep-interval=2s",
-                "--berth.nodes.heartbeat-interval=2s")));
+                "--berth.nodes.heartbeat-interval=2s",
+                "--berth.templates.directory=" + templates)));
         gateway = track(ServiceProcess.start("gateway-service", "gateway-service", freePort(), jvm(), List.of(
                 "--berth.gateway.session-service-uri=" + sessionService.baseUrl(),
                 "--berth.gateway.activity-interval=1s",
@@ -170,6 +176,11 @@ final class Stack implements AutoCloseable {
             provisioner.close();
             relay.close();
         }
+    }
+
+    /** Where session-service reads operators' templates; a file written there is used from then on. */
+    Path templates() {
+        return templates;
     }
 
     String gatewayUrl() {
