@@ -69,7 +69,7 @@ class TemplateTest extends IntegrationTest {
         JsonNode listed = call("GET", "/api/v1/templates", token(owner(), false), null).json();
         List<String> names = new ArrayList<>();
         listed.forEach(template -> names.add(template.path("name").asString()));
-        assertThat(names).startsWith("node").contains("pair").doesNotContain("locked", "staff", "broken");
+        assertThat(names).startsWith("node").contains("pair", "todo-stack").doesNotContain("locked", "staff", "broken");
         JsonNode pair = listed.get(names.indexOf("pair"));
         assertThat(pair.path("maxPerOwner").asInt()).isEqualTo(1);
         assertThat(pair.path("containers").findValues("name").stream().map(JsonNode::asString))

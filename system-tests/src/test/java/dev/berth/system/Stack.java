@@ -42,6 +42,8 @@ import dev.berth.contracts.ContainerLabels;
 final class Stack implements AutoCloseable {
 
     static final String IMAGE = "berth/workspace:latest";
+    /** The image of the built-in todo-stack template, built by infra/dev like the workspace image. */
+    static final String TODO_IMAGE = "berth/todo:latest";
     /** Allowed by configuration, never built: creating a session with it must fail cleanly. */
     static final String MISSING_IMAGE = "berth/not-built:1";
 
@@ -131,7 +133,7 @@ final class Stack implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--berth.node.id=" + nodeId,
                         "--berth.node.heartbeat-interval=2s",
                         "--berth.node.relay-address=" + relay.baseUrl(),
-                        "--berth.containers.allowed-images=" + IMAGE + "," + MISSING_IMAGE,
+                        "--berth.containers.allowed-images=" + IMAGE + "," + MISSING_IMAGE + "," + TODO_IMAGE,
                         "--berth.internal.token=" + internalToken,
                         "--berth.reconciler.session-service-uri=" + sessionService.baseUrl(),
                         "--berth.reconciler.interval=5s",

@@ -18,8 +18,7 @@ import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -32,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The templates sessions are made from: {@value #DEFAULT} (the workspace container, always there), the
- * built-in template files ({@code classpath:templates/}), and the operator's folder, read again when its files
+ * built-in template files ({@code classpath:templates/}: todo-stack), and the operator's folder, read again when its files
  * change. A file that does not make a valid template is left out, with a warning in the log saying why.
  */
 @Component
@@ -42,6 +41,8 @@ public class Templates {
     public static final String WORKSPACE_CONTAINER = "workspace";
 
     private static final Logger log = LoggerFactory.getLogger(Templates.class);
+    /** The template files that come with session-service, in {@code classpath:templates/}. */
+    private static final List<String> BUILT_IN = List.of("todo-stack.yml");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
     private final SessionProperties sessions;
@@ -49,16 +50,16 @@ public class Templates {
     private final JsonMapper json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
     private final Map<String, Template> builtIn;
-    private List<String> seen = List.of();
+    private List<String> seen;
     private Map<String, Template> current = Map.of();
 
     public Templates(SessionProperties sessions, TemplateProperties properties) throws IOException {
         this.sessions = sessions;
         this.properties = properties;
         Map<String, Template> found = new LinkedHashMap<>();
-        for (Resource resource : new PathMatchingResourcePatternResolver().getResources("classpath*:templates/*")) {
-            try (InputStream in = resource.getInputStream()) {
-                read(resource.getFilename(), in).ifPresent(template -> found.put(template.name(), template));
+        for (String file : BUILT_IN) {
+            try (InputStream in = new ClassPathResource("templates/" + file).getInputStream()) {
+                read(file, in).ifPresent(template -> found.put(template.name(), template));
             }
         }
         this.builtIn = Map.copyOf(found);
