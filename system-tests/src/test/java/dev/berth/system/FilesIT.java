@@ -118,7 +118,10 @@ class FilesIT {
                 .isEqualTo("berth 755\nberth 640\n");
 
         byte[] smaller = "replaced\n".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> replaced = put("/workspace/data/blob.bin", smaller);
+        // as curl --data-binary sends it: the declared form type does not matter
+        HttpResponse<String> replaced = send("PUT", "/files?path=/workspace/data/blob.bin",
+                HttpRequest.BodyPublishers.ofByteArray(smaller),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(replaced.statusCode()).as("a file replaced is 200, and keeps its mode").isEqualTo(200);
         assertThat(Api.JSON.readTree(replaced.body()).path("mode").asString()).isEqualTo("0640");
         assertThat(download("/workspace/data/blob.bin").body()).isEqualTo(smaller);

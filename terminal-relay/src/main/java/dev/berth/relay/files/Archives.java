@@ -80,8 +80,8 @@ final class Archives {
         int[] count = {0};
         read(archive, format, (raw, content) -> {
             if (++count[0] > limits.maxEntries()) {
-                throw tooLarge("The archive has more than " + limits.maxEntries() + " entries (berth.files.max-entries); "
-                        + "split it into smaller archives");
+                throw tooLarge("The archive has more than " + limits.maxEntries() + " entries "
+                        + "(berth.files.max-entries); split it into smaller archives");
             }
             if (raw.unsupported() != null) {
                 throw rejected("Entry '" + raw.name() + "' is " + raw.unsupported() + ", which Berth does not extract");
