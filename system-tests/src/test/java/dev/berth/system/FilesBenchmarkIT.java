@@ -39,7 +39,9 @@ class FilesBenchmarkIT {
     private static final int UPLOAD_ROUNDS = 10;
     private static final int PREVIEW_WARMUP = 300;
     private static final int PREVIEW_ROUNDS = 2000;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1 only: an h2c upgrade would reach the app's WebSocket handler on its published port. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void uploadThroughputAndPreviewLatency() throws Exception {
