@@ -25,7 +25,7 @@ import dev.berth.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends a request about a session's terminals, logs and processes to the terminal relay of the node that
+ * Sends a request about a session's terminals, logs, processes and files to the terminal relay of the node that
  * holds the session, so every connection of a session lands on the one process that holds its streams.
  * A caller with a bearer token who does not own the session gets 404, like for a missing one; requests
  * with a ticket are checked by the relay.

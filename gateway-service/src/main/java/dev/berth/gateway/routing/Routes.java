@@ -32,6 +32,9 @@ public class Routes {
         "/api/v1/sessions/{id}/terminals/**", "/api/v1/sessions/{id}/logs", "/api/v1/sessions/{id}/logs/**",
         "/api/v1/sessions/{id}/exec", "/api/v1/sessions/{id}/processes", "/api/v1/sessions/{id}/processes/**"};
 
+    /** A session's files, also served by the relay of its node; their bodies are as large as the files. */
+    public static final String[] FILES_PATHS = {"/api/v1/sessions/{id}/files", "/api/v1/sessions/{id}/files/**"};
+
     private static final String SESSION_SERVICE = "session-service";
 
     @Bean
@@ -57,6 +60,15 @@ public class Routes {
                         .metadata(CONNECT_TIMEOUT_ATTR, connectTimeout)
                         .metadata(RESPONSE_TIMEOUT_ATTR, -1)
                         .uri(sessions))
+                // Files: the relay of the session's node, with bodies streamed through unlimited (the relay has
+                // its own limits) and no response timeout, so a large upload or download is never cut.
+                .route("relay-files", route -> route.order(-2)
+                        .path(FILES_PATHS)
+                        .filters(filters -> filters.filter(relayOfSession))
+                        .metadata(SERVICE, "The terminal relay")
+                        .metadata(CONNECT_TIMEOUT_ATTR, connectTimeout)
+                        .metadata(RESPONSE_TIMEOUT_ATTR, -1)
+                        .uri("http://relay.invalid")) // replaced per request by RelayOfSession
                 // Terminals, logs and processes: the relay of the session's node; streams stay open.
                 .route("relay", route -> route.order(-1)
                         .path(RELAY_PATHS)

@@ -34,6 +34,14 @@ public class Problems {
     public static final String WRONG_NODE = "wrong-node";
     public static final String SERVICE_UNAVAILABLE = "service-unavailable";
     public static final String INTERNAL = "internal-error";
+    public static final String INVALID_PATH = "invalid-path";
+    public static final String FILE_NOT_FOUND = "file-not-found";
+    public static final String NOT_A_FILE = "not-a-file";
+    public static final String NOT_A_DIRECTORY = "not-a-directory";
+    public static final String DIRECTORY_NOT_EMPTY = "directory-not-empty";
+    public static final String PERMISSION_DENIED = "permission-denied";
+    public static final String ARCHIVE_REJECTED = "archive-rejected";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
 
     private final ServerResponse.Context context;
 

@@ -1,0 +1,509 @@
+package dev.berth.relay.files;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.SequenceInputStream;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import com.github.dockerjava.api.DockerClient;
+
+import dev.berth.relay.docker.DockerConfig;
+import dev.berth.relay.exec.ContainerFailures;
+import dev.berth.relay.files.ArchiveEntry.Kind;
+import dev.berth.relay.files.ContainerShell.Probe;
+import dev.berth.relay.session.RunningSession;
+import dev.berth.relay.web.Problems;
+import dev.berth.relay.web.RelayException;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A session container's files. Bytes go through the engine's archive API as tar streams built and read on the fly;
+ * what the container's user may see and do is asked of the container itself, as that user, before the engine
+ * (which works as root) touches anything: no path may go through a symbolic link, and a directory written to must
+ * be writable by the user. Files written belong to that user. Every method blocks: call them off the event loop.
+ */
+@Component
+class SessionFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionFiles.class);
+
+    /** Largest listing taken from the container. */
+    static final int MAX_LISTING = 8 * 1024 * 1024;
+
+    /** Puts the uploaded file (written under a temporary name) in place; creates the directories it needs. */
+    private static final String MOVE = "mkdir -p -- \"$1\" && mv -f -- \"$2\" \"$3\"";
+
+    /** A directory's entries: type, size, mode, modification time and name of each, NUL-separated. */
+    private static final String LIST = """
+            if [ ! -e "$1" ] && [ ! -L "$1" ]; then exit 3; fi
+            if [ ! -d "$1" ]; then exit 4; fi
+            exec find -H "$1" -mindepth 1 -maxdepth 1 -printf '%y\\0%s\\0%m\\0%T@\\0%f\\0'""";
+
+    /** Removes a file, a link or an empty directory: exit 3 when missing, 4 when a directory is not empty. */
+    private static final String DELETE = """
+            if [ ! -e "$1" ] && [ ! -L "$1" ]; then exit 3; fi
+            if [ -d "$1" ] && [ ! -L "$1" ]; then
+              rmdir -- "$1" 2>/dev/null && exit 0
+              if [ -n "$(ls -A -- "$1" 2>/dev/null)" ]; then exit 4; fi
+              rmdir -- "$1" && exit 0
+              exit 5
+            fi
+            rm -f -- "$1" && exit 0
+            exit 5""";
+
+    private final DockerClient streams;
+    private final ContainerShell shell;
+    private final FilesProperties properties;
+
+    SessionFiles(@Qualifier(DockerConfig.STREAMS) DockerClient streams, ContainerShell shell,
+            FilesProperties properties) {
+        this.streams = streams;
+        this.shell = shell;
+        this.properties = properties;
+    }
+
+    /**
+     * Writes a file from {@code body}, which must hold exactly {@code size} bytes. The bytes go to a temporary
+     * name beside the file first and are moved in place once all of them arrived: an upload cut short leaves the
+     * file as it was.
+     *
+     * @param mode permission bits, or null to keep those of the file it replaces (0644 for a new file)
+     */
+    WrittenFile write(RunningSession session, FilePath path, Integer mode, InputStream body, long size) {
+        String container = session.containerId();
+        Probe probe = shell.probe(container, path.chain(), path.value());
+        String directory = null;
+        boolean exists = false;
+        for (String step : path.chain()) {
+            ContainerShell.Kind kind = probe.of(step);
+            if (kind.missing()) {
+                break;
+            }
+            noSymlink(step, kind);
+            if (step.equals(path.value())) {
+                if (!kind.file()) {
+                    throw notAFile(path, kind);
+                }
+                exists = true;
+            } else {
+                if (!kind.directory()) {
+                    throw notADirectory(step);
+                }
+                directory = step;
+            }
+        }
+        if (directory == null) {
+            throw notFound(path.root());
+        }
+        if (!probe.of(directory).writable()) {
+            throw notWritable(directory);
+        }
+        int permissions = mode != null ? mode
+                : exists && probe.mode() != null ? Integer.parseInt(probe.mode(), 8) & 0777 : 0644;
+        String temporary = ".berth-upload-" + UUID.randomUUID();
+        String temporaryPath = (directory.equals("/") ? "" : directory) + "/" + temporary;
+        ExactLength content = new ExactLength(body, size);
+        try {
+            streams.copyArchiveToContainerCmd(container).withRemotePath(directory).withNoOverwriteDirNonDir(true)
+                    .withTarInputStream(singleFileTar(temporary, probe, permissions, size, content)).exec();
+            ContainerShell.Result moved = shell.run(container, List.of("sh", "-c", MOVE, "move", path.parent(),
+                    temporaryPath, path.value()), 0);
+            if (moved.exitCode() != 0) {
+                throw new RelayException(HttpStatus.CONFLICT, Problems.NOT_A_DIRECTORY, "Not a directory",
+                        "The file could not be put in place: " + moved.stderr().strip());
+            }
+        } catch (RuntimeException e) {
+            removeQuietly(container, temporaryPath);
+            if (content.endedEarly()) {
+                throw RelayException.invalid("body", "ended after " + content.bytesRead() + " of " + size + " bytes; "
+                        + "nothing was written");
+            }
+            throw ContainerFailures.of(e);
+        }
+        return new WrittenFile(path.value(), size, octal(permissions), !exists);
+    }
+
+    /** A file's bytes, read as they are sent. */
+    Download open(RunningSession session, FilePath path) {
+        Probe probe = shell.probe(session.containerId(), path.chain(), null);
+        for (String step : path.chain()) {
+            ContainerShell.Kind kind = probe.of(step);
+            if (kind.missing()) {
+                throw notFound(path.value());
+            }
+            noSymlink(step, kind);
+            if (step.equals(path.value())) {
+                if (!kind.file()) {
+                    throw notAFile(path, kind);
+                }
+                if (!kind.readable()) {
+                    throw new RelayException(HttpStatus.FORBIDDEN, Problems.PERMISSION_DENIED, "Permission denied",
+                            path + " is not readable by the session's user");
+                }
+            } else if (!kind.directory()) {
+                throw notFound(path.value());
+            }
+        }
+        InputStream archive;
+        try {
+            archive = streams.copyArchiveFromContainerCmd(session.containerId(), path.value()).exec();
+        } catch (RuntimeException e) {
+            throw ContainerFailures.of(e);
+        }
+        try {
+            TarArchiveInputStream tar = new TarArchiveInputStream(archive);
+            TarArchiveEntry entry = tar.getNextEntry();
+            if (entry == null || !entry.isFile()) {
+                tar.close();
+                throw new RelayException(HttpStatus.CONFLICT, Problems.NOT_A_FILE, "Not a file",
+                        path + " changed while it was read; try again");
+            }
+            return new Download(path.name(), entry.getSize(), tar);
+        } catch (IOException e) {
+            closeQuietly(archive);
+            throw ContainerFailures.of(e);
+        }
+    }
+
+    /** What a directory holds, as its user sees it; symbolic links are listed, not followed. */
+    FileListing list(RunningSession session, FilePath path) {
+        ContainerShell.Result result = shell.run(session.containerId(), List.of("sh", "-c", LIST, "list",
+                path.value()), MAX_LISTING);
+        switch (result.exitCode()) {
+            case 0 -> {
+            }
+            case 3 -> throw notFound(path.value());
+            case 4 -> throw new RelayException(HttpStatus.BAD_REQUEST, Problems.NOT_A_DIRECTORY, "Not a directory",
+                    path + " is a file; download it with GET .../files?path=" + path);
+            default -> throw new RelayException(HttpStatus.FORBIDDEN, Problems.PERMISSION_DENIED,
+                    "Permission denied", path + " can not be listed: " + result.stderr().strip());
+        }
+        List<String> fields = ContainerShell.fields(result.stdout());
+        List<FileEntry> entries = new ArrayList<>();
+        for (int i = 0; i + 4 < fields.size(); i += 5) {
+            entries.add(new FileEntry(fields.get(i + 4), type(fields.get(i)), Long.parseLong(fields.get(i + 1)),
+                    octal(Integer.parseInt(fields.get(i + 2), 8)), instant(fields.get(i + 3))));
+        }
+        if (result.truncated() && !entries.isEmpty()) {
+            entries.removeLast(); // its name may be cut
+        }
+        entries.sort(Comparator.comparing(FileEntry::name));
+        return new FileListing(path.value(), List.copyOf(entries), result.truncated());
+    }
+
+    /** Removes a file, a symbolic link or an empty directory. */
+    void delete(RunningSession session, FilePath path) {
+        if (path.isRoot()) {
+            throw new RelayException(HttpStatus.BAD_REQUEST, Problems.INVALID_PATH, "Invalid path",
+                    path + " is where the session's files live; it can not be deleted");
+        }
+        ContainerShell.Result result = shell.run(session.containerId(), List.of("sh", "-c", DELETE, "delete",
+                path.value()), 0);
+        switch (result.exitCode()) {
+            case 0 -> {
+            }
+            case 3 -> throw notFound(path.value());
+            case 4 -> throw new RelayException(HttpStatus.CONFLICT, Problems.DIRECTORY_NOT_EMPTY,
+                    "Directory not empty", path + " is a directory that is not empty; delete what it holds first");
+            default -> throw new RelayException(HttpStatus.FORBIDDEN, Problems.PERMISSION_DENIED,
+                    "Permission denied", path + " can not be deleted: " + result.stderr().strip());
+        }
+    }
+
+    /**
+     * Extracts an archive (on the relay's disk) under a directory, created if missing. Every entry is checked
+     * first, against the archive rules and against what the container holds; only then does one tar stream go to
+     * the engine, so a refused archive writes nothing.
+     */
+    Extraction extract(RunningSession session, FilePath target, Path archive, ArchiveFormat format) {
+        Archives.Manifest manifest = Archives.check(archive, format, properties.archiveLimits());
+        Set<String> directories = manifest.directories();
+        Set<String> asked = new LinkedHashSet<>(target.chain());
+        directories.forEach(directory -> asked.add(target.resolve(directory)));
+        manifest.entries().forEach(entry -> asked.add(target.resolve(entry.path())));
+        Probe probe = shell.probe(session.containerId(), List.copyOf(asked), null);
+
+        String extractInto = null;
+        for (String step : target.chain()) {
+            ContainerShell.Kind kind = probe.of(step);
+            if (kind.missing()) {
+                break;
+            }
+            noSymlink(step, kind);
+            if (!kind.directory()) {
+                throw notADirectory(step);
+            }
+            extractInto = step;
+        }
+        if (extractInto == null) {
+            throw notFound(target.root());
+        }
+        String prefix = extractInto.equals(target.value()) ? ""
+                : target.value().substring(extractInto.equals("/") ? 1 : extractInto.length() + 1);
+        Set<String> existing = new HashSet<>();
+        if (!prefix.isEmpty() && !probe.of(extractInto).writable()) {
+            throw notWritable(extractInto);
+        }
+        for (String directory : directories) {
+            ContainerShell.Kind kind = probe.of(target.resolve(directory));
+            if (kind.symlink()) {
+                throw Archives.rejected("'" + directory + "' would be written through the symbolic link "
+                        + target.resolve(directory) + " in the session");
+            }
+            if (kind.directory()) {
+                existing.add(Archives.join(prefix, directory));
+            } else if (!kind.missing()) {
+                throw Archives.rejected("'" + directory + "' is a directory in the archive but "
+                        + target.resolve(directory) + " is a file in the session");
+            }
+        }
+        for (ArchiveEntry entry : manifest.entries()) {
+            String path = target.resolve(entry.path());
+            if (entry.kind() != Kind.DIRECTORY && probe.of(path).directory()) {
+                throw Archives.rejected("'" + entry.path() + "' is a " + entry.kind().label() + " in the archive but "
+                        + path + " is a directory in the session");
+            }
+            int slash = entry.path().lastIndexOf('/');
+            String parent = target.resolve(slash < 0 ? "" : entry.path().substring(0, slash));
+            ContainerShell.Kind holder = probe.of(parent);
+            if (holder.directory() && !holder.writable()) {
+                throw notWritable(parent);
+            }
+        }
+        send(session.containerId(), extractInto, out -> Archives.writeTar(archive, format, manifest, prefix,
+                existing, probe.uid(), probe.gid(), out));
+        return extraction(target, manifest);
+    }
+
+    private interface TarWriter {
+
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Streams what {@code writer} writes to the engine, extracted into {@code directory}, through a pipe. A writer
+     * that fails makes the stream fail too: the engine never takes a cut stream for a whole one.
+     */
+    private void send(String container, String directory, TarWriter writer) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        PipedInputStream pipe = new PipedInputStream(256 * 1024);
+        PipedOutputStream sink;
+        try {
+            sink = new PipedOutputStream(pipe);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+            try {
+                BufferedOutputStream out = new BufferedOutputStream(sink, 64 * 1024);
+                writer.write(out);
+                out.flush();
+            } catch (Throwable e) {
+                failure.set(e);
+            } finally {
+                closeQuietly(sink);
+            }
+        }, task -> Schedulers.boundedElastic().schedule(task));
+        InputStream checked = new FilterInputStream(pipe) {
+            @Override
+            public int read() throws IOException {
+                return checked(super.read());
+            }
+
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                return checked(super.read(bytes, offset, length));
+            }
+
+            private int checked(int n) throws IOException {
+                if (n < 0 && failure.get() != null) {
+                    throw new IOException("The tar stream could not be written", failure.get());
+                }
+                return n;
+            }
+        };
+        try {
+            streams.copyArchiveToContainerCmd(container).withRemotePath(directory).withNoOverwriteDirNonDir(true)
+                    .withTarInputStream(checked).exec();
+        } catch (RuntimeException e) {
+            Throwable first = failure.get();
+            throw first instanceof RelayException refused ? refused : ContainerFailures.of(first != null ? first : e);
+        } finally {
+            closeQuietly(pipe); // a writer still writing stops
+            writing.join();
+        }
+    }
+
+    private static Extraction extraction(FilePath target, Archives.Manifest manifest) {
+        List<Extraction.Entry> entries = new ArrayList<>();
+        int files = 0;
+        int directories = 0;
+        int links = 0;
+        for (ArchiveEntry entry : manifest.entries()) {
+            entries.add(new Extraction.Entry(target.resolve(entry.path()), entry.kind().label(), entry.size()));
+            switch (entry.kind()) {
+                case FILE -> files++;
+                case DIRECTORY -> directories++;
+                case SYMLINK, HARDLINK -> links++;
+            }
+        }
+        return new Extraction(target.value(), Collections.unmodifiableList(entries), files, directories, links,
+                manifest.bytes());
+    }
+
+    /** A tar of one file: its header, exactly {@code size} bytes of {@code content}, the padding and the end. */
+    private static InputStream singleFileTar(String name, Probe probe, int mode, long size, InputStream content) {
+        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
+        entry.setUserId(probe.uid());
+        entry.setGroupId(probe.gid());
+        entry.setMode(mode);
+        entry.setSize(size);
+        entry.setModTime(System.currentTimeMillis());
+        byte[] header = new byte[TarConstants.DEFAULT_RCDSIZE];
+        entry.writeEntryHeader(header);
+        int padding = (int) ((TarConstants.DEFAULT_RCDSIZE - size % TarConstants.DEFAULT_RCDSIZE)
+                % TarConstants.DEFAULT_RCDSIZE);
+        byte[] end = new byte[padding + 2 * TarConstants.DEFAULT_RCDSIZE];
+        return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(header), content,
+                new ByteArrayInputStream(end))));
+    }
+
+    private void removeQuietly(String container, String path) {
+        try {
+            shell.run(container, List.of("rm", "-f", "--", path), 0);
+        } catch (RuntimeException e) {
+            log.warn("Could not remove {} in container {}: {}", path, container, e.toString());
+        }
+    }
+
+    private static void noSymlink(String path, ContainerShell.Kind kind) {
+        if (kind.symlink()) {
+            throw new RelayException(HttpStatus.BAD_REQUEST, Problems.INVALID_PATH, "Invalid path",
+                    path + " is a symbolic link; use the path it points to");
+        }
+    }
+
+    private static RelayException notAFile(FilePath path, ContainerShell.Kind kind) {
+        return new RelayException(HttpStatus.BAD_REQUEST, Problems.NOT_A_FILE, "Not a file", kind.directory()
+                ? path + " is a directory; list it with GET .../files/list?path=" + path
+                : path + " is not a regular file");
+    }
+
+    private static RelayException notADirectory(String path) {
+        return new RelayException(HttpStatus.CONFLICT, Problems.NOT_A_DIRECTORY, "Not a directory",
+                path + " is a file, not a directory");
+    }
+
+    private static RelayException notFound(String path) {
+        return new RelayException(HttpStatus.NOT_FOUND, Problems.FILE_NOT_FOUND, "File not found",
+                path + " does not exist in the session");
+    }
+
+    private static RelayException notWritable(String directory) {
+        return new RelayException(HttpStatus.FORBIDDEN, Problems.PERMISSION_DENIED, "Permission denied",
+                directory + " is not writable by the session's user");
+    }
+
+    private static String type(String findType) {
+        return switch (findType) {
+            case "f" -> "file";
+            case "d" -> "directory";
+            case "l" -> "symlink";
+            default -> "other";
+        };
+    }
+
+    private static Instant instant(String secondsWithFraction) {
+        BigDecimal seconds = new BigDecimal(secondsWithFraction);
+        long whole = seconds.longValue();
+        return Instant.ofEpochSecond(whole, seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());
+    }
+
+    static String octal(int mode) {
+        return String.format("%04o", mode);
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // gone either way
+        }
+    }
+
+    /** Passes on exactly {@code size} bytes of a body; a body that ends sooner is an error. */
+    private static final class ExactLength extends InputStream {
+
+        private final InputStream body;
+        private final long size;
+        private long read;
+        private boolean endedEarly;
+
+        ExactLength(InputStream body, long size) {
+            this.body = body;
+            this.size = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (read >= size) {
+                return -1;
+            }
+            int n;
+            try {
+                n = body.read(bytes, offset, (int) Math.min(length, size - read));
+            } catch (IOException | RuntimeException e) {
+                endedEarly = true;
+                throw new IOException("The upload was cut off", e);
+            }
+            if (n < 0) {
+                endedEarly = true;
+                throw new IOException("The upload ended after " + read + " of " + size + " bytes");
+            }
+            read += n;
+            return n;
+        }
+
+        boolean endedEarly() {
+            return endedEarly;
+        }
+
+        long bytesRead() {
+            return read;
+        }
+    }
+}
