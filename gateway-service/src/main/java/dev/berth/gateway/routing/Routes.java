@@ -67,7 +67,8 @@ public class Routes {
                         .metadata(RESPONSE_TIMEOUT_ATTR, -1)
                         .uri("http://relay.invalid")) // replaced per request by RelayOfSession
                 .route("sessions", route -> route
-                        .path("/api/v1/sessions", "/api/v1/sessions/**", "/api/v1/nodes", "/api/v1/nodes/**")
+                        .path("/api/v1/sessions", "/api/v1/sessions/**", "/api/v1/nodes", "/api/v1/nodes/**",
+                                "/api/v1/images")
                         .filters(filters -> filters.filter((exchange, chain) -> {
                             forgetDeleted(exchange, placements);
                             return chain.filter(exchange);
