@@ -111,7 +111,7 @@ export function startApp(root: HTMLElement, tokens: TokenStore, signOut: (reason
       headers: () => api.authorization(),
       onEvent: (event) => {
         if (event.event === 'session' || event.event === 'expiring') {
-          store.event(event.event, JSON.parse(event.data) as Session);
+          store.event(event.event, JSON.parse(event.data) as Session, Number(event.id ?? 0));
         }
       },
       onState: (state, detail) => {

@@ -46,7 +46,7 @@ export class PreviewPanel {
     const before = this.session;
     this.session = session;
     const running = session?.status === 'RUNNING';
-    if (before?.id === session?.id && (before?.status === 'RUNNING') === running) {
+    if (before?.id === session?.id && before?.status === 'RUNNING' && running) {
       return;
     }
     this.stop();

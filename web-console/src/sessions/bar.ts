@@ -20,7 +20,7 @@ export class SessionBar {
 
   private render(): void {
     const session = this.store.selected;
-    const key = session ? `${session.id}:${session.version}` : '';
+    const key = session ? `${session.id}:${session.status}:${session.updatedAt}:${session.expiresAt}` : '';
     if (key === this.shownKey) {
       return;
     }

@@ -72,7 +72,11 @@ export class EventStream {
           if (event.id !== null) {
             this.lastEventId = event.id;
           }
-          this.options.onEvent(event);
+          try {
+            this.options.onEvent(event);
+          } catch (error) {
+            reportError(error); // a failing listener is a bug of the page, not a reason to reconnect
+          }
         }
       }
     } catch (error) {

@@ -148,7 +148,7 @@ export class Sidebar {
 
   private fill(row: HTMLLIElement, session: Session): void {
     const selected = this.store.selectedSessionId === session.id;
-    const key = `${session.version}:${selected}`;
+    const key = `${session.status}:${session.updatedAt}:${session.expiresAt}:${selected}`;
     if (row.dataset.key === key) {
       return;
     }

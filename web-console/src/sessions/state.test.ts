@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../api/types';
-import { applyEvent, applySnapshot, EMPTY, projects, visible } from './state';
+import { applyEvent, applySnapshot, EMPTY, isOlder, projects, visible } from './state';
 
 function session(overrides: Partial<Session>): Session {
   return {
@@ -12,11 +12,14 @@ function session(overrides: Partial<Session>): Session {
 }
 
 describe('session events', () => {
+  const at = (seconds: number) => `2026-01-01T10:00:${String(seconds).padStart(2, '0')}Z`;
+
   it('follows a session through its life, one timeline entry per change', () => {
-    let state = applyEvent(EMPTY, 'session', session({}));
-    state = applyEvent(state, 'session', session({ status: 'PROVISIONING', version: 2, nodeId: 'n1' }));
-    state = applyEvent(state, 'session', session({ status: 'RUNNING', version: 3, nodeId: 'n1' }));
-    state = applyEvent(state, 'session', session({ status: 'FAILED', version: 4, statusReason: 'image missing' }));
+    let state = applyEvent(EMPTY, 'session', session({}), 1);
+    state = applyEvent(state, 'session', session({ status: 'PROVISIONING', updatedAt: at(1), nodeId: 'n1' }), 2);
+    state = applyEvent(state, 'session', session({ status: 'RUNNING', updatedAt: at(2), nodeId: 'n1' }), 3);
+    state = applyEvent(state, 'session', session({ status: 'FAILED', updatedAt: at(3), statusReason: 'image missing' }),
+      4);
     expect(state.sessions.get('s1')?.status).toBe('FAILED');
     expect(state.timelines.get('s1')?.map((e) => e.text)).toEqual([
       'Requested: berth/workspace:latest, project demo',
@@ -27,19 +30,20 @@ describe('session events', () => {
     expect(state.timelines.get('s1')?.[3]?.kind).toBe('error');
   });
 
-  it('ignores duplicates and older versions', () => {
-    let state = applyEvent(EMPTY, 'session', session({ status: 'RUNNING', version: 3 }));
-    state = applyEvent(state, 'session', session({ status: 'PROVISIONING', version: 2 }));
-    state = applyEvent(state, 'session', session({ status: 'RUNNING', version: 3 }));
-    expect(state.sessions.get('s1')?.status).toBe('RUNNING');
+  it('ignores events it has seen and states older than the one it knows', () => {
+    let state = applyEvent(EMPTY, 'session', session({ status: 'RUNNING', updatedAt: at(2) }), 3);
+    state = applyEvent(state, 'session', session({ status: 'RUNNING', updatedAt: at(2) }), 3);
     expect(state.timelines.get('s1')).toHaveLength(1);
+    state = applySnapshot(state, [session({ status: 'PROVISIONING', updatedAt: at(1) })]);
+    expect(state.sessions.get('s1')?.status).toBe('RUNNING');
   });
 
-  it('keeps a listed newer version, but still tells replayed history in the timeline', () => {
-    let state = applySnapshot(EMPTY, [session({ status: 'RUNNING', version: 3, runningAt: '2026-01-01T10:00:02Z' })]);
+  it('keeps a listed newer state, but still tells replayed history in the timeline', () => {
+    const running = session({ status: 'RUNNING', updatedAt: at(2), runningAt: at(2) });
+    let state = applySnapshot(EMPTY, [running]);
     expect(state.timelines.get('s1')?.map((e) => e.text)).toEqual(['Requested: berth/workspace:latest', 'Running']);
-    state = applyEvent(state, 'session', session({ version: 1 }));
-    state = applyEvent(state, 'session', session({ status: 'PROVISIONING', version: 2 }));
+    state = applyEvent(state, 'session', session({}), 1);
+    state = applyEvent(state, 'session', session({ status: 'PROVISIONING', updatedAt: at(1) }), 2);
     expect(state.sessions.get('s1')?.status).toBe('RUNNING');
     expect(state.timelines.get('s1')?.map((e) => e.text)).toEqual([
       'Requested: berth/workspace:latest, project demo',
@@ -47,11 +51,18 @@ describe('session events', () => {
     ]);
   });
 
+  it('takes a higher version as newer whatever its time', () => {
+    expect(isOlder(session({ version: 1, updatedAt: at(9) }), session({ version: 2, updatedAt: at(1) }))).toBe(true);
+    expect(isOlder(session({ version: 2, updatedAt: at(1) }), session({ version: 2, updatedAt: at(1) }))).toBe(false);
+  });
+
   it('tells lease extensions, expiry warnings and why a session ended', () => {
-    let state = applyEvent(EMPTY, 'session', session({ status: 'RUNNING', version: 3 }));
-    state = applyEvent(state, 'session', session({ status: 'RUNNING', version: 4, expiresAt: '2026-01-01T11:30:00Z' }));
-    state = applyEvent(state, 'expiring', session({ status: 'RUNNING', version: 4, remainingSeconds: 299 }));
-    state = applyEvent(state, 'session', session({ status: 'TERMINATED', version: 6, terminationReason: 'EXPIRED' }));
+    let state = applyEvent(EMPTY, 'session', session({ status: 'RUNNING', updatedAt: at(2) }), 3);
+    state = applyEvent(state, 'session', session({ status: 'RUNNING', version: 2, updatedAt: at(3),
+      expiresAt: '2026-01-01T11:30:00Z' }), 4);
+    state = applyEvent(state, 'expiring', session({ status: 'RUNNING', version: 2, remainingSeconds: 299 }), 5);
+    state = applyEvent(state, 'session', session({ status: 'TERMINATED', version: 3, updatedAt: at(9),
+      terminationReason: 'EXPIRED' }), 6);
     const entries = state.timelines.get('s1') ?? [];
     expect(entries[1]?.text).toMatch(/^Lease extended to /);
     expect(entries[2]?.kind).toBe('warning');

@@ -17,8 +17,13 @@ export interface SessionsState {
   /** The newest version known of each session. */
   sessions: ReadonlyMap<string, Session>;
   timelines: ReadonlyMap<string, readonly TimelineEntry[]>;
-  /** The last version of each session seen on the event stream, to tell what changed. */
-  streamed: ReadonlyMap<string, Session>;
+  /** The last event of each session seen on the event stream, to tell what changed. */
+  streamed: ReadonlyMap<string, Streamed>;
+}
+
+interface Streamed {
+  eventId: number;
+  session: Session;
 }
 
 export const EMPTY: SessionsState = { sessions: new Map(), timelines: new Map(), streamed: new Map() };
@@ -33,7 +38,7 @@ export function applySnapshot(state: SessionsState, sessions: readonly Session[]
   let next = state;
   for (const session of sessions) {
     const known = next.sessions.get(session.id);
-    if (!known || known.version <= session.version) {
+    if (!known || !isOlder(session, known)) {
       next = withSession(next, session);
       if (!next.timelines.has(session.id)) {
         next = withTimeline(next, session.id, history(session));
@@ -44,10 +49,21 @@ export function applySnapshot(state: SessionsState, sessions: readonly Session[]
 }
 
 /**
- * One event of `/api/v1/sessions/events`: `session` (a change) or `expiring` (a warning). Replayed events older
- * than what a listing showed still go into the timeline; only newer ones change the session.
+ * Whether `a` is an older state of the session than `b`. A session's `version` counts the commands sent for it
+ * and stays the same while the provisioner moves it along, so the time of the change tells apart the rest.
  */
-export function applyEvent(state: SessionsState, name: string, session: Session): SessionsState {
+export function isOlder(a: Session, b: Session): boolean {
+  if (a.version !== b.version) {
+    return a.version < b.version;
+  }
+  return Date.parse(a.updatedAt ?? a.createdAt) < Date.parse(b.updatedAt ?? b.createdAt);
+}
+
+/**
+ * One event of `/api/v1/sessions/events` with its id: `session` (a change) or `expiring` (a warning). Replayed
+ * events older than what a listing showed still go into the timeline; only newer ones change the session.
+ */
+export function applyEvent(state: SessionsState, name: string, session: Session, eventId: number): SessionsState {
   if (name === 'expiring') {
     const left = Math.max(1, Math.round(session.remainingSeconds / 60));
     return append(state, session.id, {
@@ -58,27 +74,26 @@ export function applyEvent(state: SessionsState, name: string, session: Session)
     });
   }
   const base = state.streamed.get(session.id);
-  if (name !== 'session' || (base && base.version >= session.version)) {
+  if (name !== 'session' || (base && base.eventId >= eventId)) {
     return state;
   }
   const streamed = new Map(state.streamed);
-  streamed.set(session.id, session);
+  streamed.set(session.id, { eventId, session });
   let next: SessionsState = { ...state, streamed };
   const known = next.sessions.get(session.id);
-  if (!known || known.version <= session.version) {
+  if (!known || !isOlder(session, known)) {
     next = withSession(next, session);
   }
   if (next.timelines.get(session.id)?.some((e) => e.synthetic)) {
     next = withTimeline(next, session.id, []);
   }
-  const entry = describeChange(base, session);
+  const entry = describeChange(base?.session, session, `event:${eventId}`);
   return entry ? append(next, session.id, entry) : next;
 }
 
 /** What changed between two versions of a session, as a timeline entry, or null when nothing worth telling. */
-export function describeChange(before: Session | undefined, after: Session): TimelineEntry | null {
+export function describeChange(before: Session | undefined, after: Session, key: string): TimelineEntry | null {
   const at = after.updatedAt ?? after.createdAt;
-  const key = `${after.version}:${after.status}`;
   if (before && before.status === after.status) {
     if (before.expiresAt !== after.expiresAt && after.expiresAt) {
       return { key: `lease:${after.expiresAt}`, at, kind: 'info', text: `Lease extended to ${clock(after.expiresAt)}` };
@@ -123,7 +138,7 @@ function history(session: Session): TimelineEntry[] {
   if (session.runningAt) {
     entries.push({ key: 'running-at', at: session.runningAt, kind: 'success', text: 'Running' });
   }
-  const now = describeChange(undefined, session);
+  const now = describeChange(undefined, session, 'now');
   if (now && session.status !== 'REQUESTED' && session.status !== 'RUNNING') {
     entries.push(now);
   }

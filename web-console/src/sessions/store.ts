@@ -39,8 +39,8 @@ export class SessionStore {
     this.set(applySnapshot(this.state, sessions));
   }
 
-  event(name: string, session: Session): void {
-    this.set(applyEvent(this.state, name, session));
+  event(name: string, session: Session, eventId: number): void {
+    this.set(applyEvent(this.state, name, session, eventId));
   }
 
   /** A session as an API call answered it (create, delete, stop, ...). */

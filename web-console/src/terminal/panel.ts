@@ -44,7 +44,7 @@ export class TerminalPanel {
       this.closeAll();
       this.sessionId = id;
       this.counter = 0;
-    } else if (running === this.running) {
+    } else if (running && this.running) {
       return;
     }
     this.running = running;
