@@ -90,12 +90,13 @@ try {
   const sessionId = await page.locator('.session-row[aria-current=true]').getAttribute('data-session');
   await page.locator('.timeline .entry', { hasText: 'Running' }).waitFor();
   step(`session ${sessionId} is RUNNING`);
-  await page.screenshot({ path: join(screenshots, 'console-sessions.png') });
 
   step('type echo hello in the terminal');
   await page.locator('.terminal-tab[data-state=connected]').waitFor({ timeout: 30_000 });
   await typeInTerminal(page, 'echo hello\r');
   await waitForTerminalLine(page, 'hello', 15_000);
+  await page.locator('.preview-state.waiting', { hasText: 'not running yet' }).waitFor();
+  await page.screenshot({ path: join(screenshots, 'console-sessions.png') });
 
   if (skipFiles) {
     step('BERTH_E2E_SKIP_FILES=1: write the app through the terminal instead of uploading a zip');
