@@ -189,7 +189,7 @@ export class FilesPanel {
 
   private async remove(path: string, entry: FileEntry): Promise<void> {
     const session = this.session;
-    const what = entry.type === 'directory' ? `the directory ${path} and everything in it` : path;
+    const what = entry.type === 'directory' ? `the directory ${path} (only an empty one can be deleted)` : path;
     if (!session || !window.confirm(`Delete ${what}?`)) {
       return;
     }
