@@ -110,7 +110,7 @@ try {
     await page.locator('#upload-file').setInputFiles({ name: 'app.zip', mimeType: 'application/zip',
       buffer: zip({ 'app/package.json': PACKAGE_JSON, 'app/server.js': SERVER_JS }) });
     await page.locator('#upload-target').fill('/workspace');
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await page.locator('.upload .notice-success', { hasText: 'extracted into /workspace' }).waitFor();
     await page.locator('.file-table button.link', { hasText: 'app/' }).click();
     await page.locator('.file-table td', { hasText: 'server.js' }).waitFor();

@@ -1,12 +1,19 @@
 import { crc32 } from 'node:zlib';
 
-const DATE = (1 << 5) | 1; // 1980-01-01 in MS-DOS form
+/** Now, as the MS-DOS date and time of a zip entry. */
+function dosTime(now = new Date()) {
+  return {
+    date: ((now.getFullYear() - 1980) << 9) | ((now.getMonth() + 1) << 5) | now.getDate(),
+    time: (now.getHours() << 11) | (now.getMinutes() << 5) | Math.floor(now.getSeconds() / 2),
+  };
+}
 
 /** A zip archive of the given files, stored without compression: enough for a test upload. */
 export function zip(files) {
   const locals = [];
   const centrals = [];
   let offset = 0;
+  const { date, time } = dosTime();
   for (const [name, text] of Object.entries(files)) {
     const nameBytes = Buffer.from(name, 'utf8');
     const data = Buffer.from(text, 'utf8');
@@ -16,8 +23,8 @@ export function zip(files) {
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
     local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(0, 10); // time 00:00
-    local.writeUInt16LE(DATE, 12); // 1980-01-01
+    local.writeUInt16LE(time, 10);
+    local.writeUInt16LE(date, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(data.length, 22);
@@ -30,8 +37,8 @@ export function zip(files) {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
     central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(DATE, 14);
+    central.writeUInt16LE(time, 12);
+    central.writeUInt16LE(date, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
     central.writeUInt32LE(data.length, 24);
