@@ -115,6 +115,11 @@ try {
     await page.locator('.file-table button.link', { hasText: 'app/' }).click();
     await page.locator('.file-table td', { hasText: 'server.js' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'console-files.png') });
+    await page.locator('#upload-file').setInputFiles({ name: 'evil.zip', mimeType: 'application/zip',
+      buffer: zip({ '../evil.txt': 'outside' }) });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const refusal = await page.locator('.upload .notice-error', { hasText: 'Not uploaded:' }).textContent();
+    step(`a zip escaping its directory is refused: ${refusal}`);
     await page.getByRole('tab', { name: 'Messages' }).click();
   }
 
@@ -130,6 +135,20 @@ try {
   await page.locator('.preview-bar').getByRole('button', { name: 'Go' }).click();
   await page.frameLocator('.preview-frame').locator('p', { hasText: 'path /about?x=1' }).waitFor();
   await page.screenshot({ path: join(screenshots, 'console-preview.png') });
+  const [tab] = await Promise.all([context.waitForEvent('page'),
+    page.locator('.preview-bar').getByRole('button', { name: 'Open in new tab' }).click()]);
+  await tab.locator('p', { hasText: 'path /about?x=1' }).waitFor();
+  if (!new URL(tab.url()).hostname.startsWith(`${sessionId}-3000.`)) {
+    throw new Error(`the new tab should show the app on its own host, not ${tab.url()}`);
+  }
+  await tab.close();
+
+  step('follow the container output and extend the lease');
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.locator('.log-status', { hasText: 'Following the container output' }).waitFor();
+  await page.getByRole('tab', { name: 'Messages' }).click();
+  await page.locator('.session-bar').getByRole('button', { name: 'Extend' }).click();
+  await page.locator('.timeline .entry', { hasText: 'Lease extended to' }).waitFor();
 
   step('reload the page: the terminal comes back with its scrollback');
   await page.reload();
