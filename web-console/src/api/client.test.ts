@@ -47,6 +47,15 @@ describe('Api', () => {
     expect(signOut).toHaveBeenCalledOnce();
   });
 
+  it('asks for bytes when downloading, and a problem when that fails', async () => {
+    const fetcher = vi.fn(async () => new Response('abc', { status: 200 }));
+    const response = await new Api(() => 't', () => {}, fetcher).download('s', '/workspace/a b.txt');
+    expect(await response.text()).toBe('abc');
+    const [path, init] = fetcher.mock.calls[0] as unknown as [string, RequestInit];
+    expect(path).toBe('/api/v1/sessions/s/files?path=%2Fworkspace%2Fa%20b.txt');
+    expect((init.headers as Record<string, string>).Accept).toBe('application/octet-stream, application/problem+json');
+  });
+
   it('reads a file listing as an array or wrapped in entries', async () => {
     const entry = { name: 'a.txt', type: 'file', size: 3, mode: '0644', modifiedAt: null };
     const plain = new Api(() => 't', () => {}, respond(200, JSON.stringify([entry]), 'application/json'));

@@ -35,8 +35,8 @@ export class Api {
   }
 
   /** One call whose answer is read by the caller (a download, say). */
-  async send(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...this.authorization() };
+  async send(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<Response> {
+    const headers: Record<string, string> = { Accept: accept, ...this.authorization() };
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -112,7 +112,8 @@ export class Api {
   }
 
   download(sessionId: string, path: string): Promise<Response> {
-    return this.send('GET', `/api/v1/sessions/${sessionId}/files?path=${encodeURIComponent(path)}`);
+    return this.send('GET', `/api/v1/sessions/${sessionId}/files?path=${encodeURIComponent(path)}`, undefined,
+      'application/octet-stream, application/problem+json');
   }
 
   deleteFile(sessionId: string, path: string): Promise<void> {
