@@ -2,7 +2,13 @@
 #   docker build --target gateway-service -t berth/gateway-service .
 # (likewise session-service, provisioner-service, terminal-relay). docker-compose.yml builds all four.
 
+# The web console is built by the Maven build with Node.js and npm, taken from the official Node.js image.
+FROM node:20-bookworm-slim AS node
+
 FROM eclipse-temurin:21-jdk AS build
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -228,11 +230,35 @@ class GatewayTest {
     }
 
     @Test
-    void theRootPageSaysWhatBerthIsAndLinksTheApiDescription() {
-        client.get().uri("/").accept(MediaType.TEXT_HTML).exchange()
+    void theRootPageIsTheWebConsole() {
+        String page = client.get().uri("/").accept(MediaType.TEXT_HTML).exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
-                .expectBody(String.class).value(page -> assertThat(page)
-                        .contains("<h1>Berth</h1>").contains("href=\"/api/v1/openapi.json\""));
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("<title>Berth console</title>").contains("<div id=\"app\">");
+        Matcher script = Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"")
+                .matcher(page);
+        assertThat(script.find()).as("the page loads its script from /assets").isTrue();
+        client.get().uri(script.group(1)).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith("text/javascript");
+    }
+
+    @Test
+    void withoutDevelopmentSignInThereIsNoTokenToBeHad() {
+        client.get().uri("/console-config.json").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.devSignIn").isEqualTo(false);
+        client.post().uri("/api/v1/dev/token").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"owner\": \"mallory\"}").exchange()
+                .expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void anyoneMayAskWhichImagesSessionsMayUse() throws Exception {
+        client.get().uri("/api/v1/images").header(AUTHORIZATION, "Bearer " + Tokens.user("alice")).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.path").isEqualTo("/api/v1/images");
+        assertThat(sessionService.received().poll(5, TimeUnit.SECONDS).uri()).isEqualTo("/api/v1/images");
     }
 }

@@ -183,6 +183,17 @@ class SessionApiTest extends IntegrationTest {
         assertThat(call("GET", "/api/v1/nodes", token("root", true), null).status()).isEqualTo(200);
     }
 
+    @Test
+    void anyCallerSeesTheImagesASessionMayUse() {
+        Response response = call("GET", "/api/v1/images", token(owner(), false), null);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("defaultImage").asString()).isEqualTo("berth/workspace:latest");
+        List<String> images = new ArrayList<>();
+        response.json().path("allowedImages").forEach(image -> images.add(image.asString()));
+        assertThat(images).containsExactly("berth/workspace:latest", "berth/other:1");
+        assertThat(call("GET", "/api/v1/images", null, null).status()).isEqualTo(401);
+    }
+
     private static void assertInvalid(Response response, String field) {
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");

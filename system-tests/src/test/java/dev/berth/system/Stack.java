@@ -107,6 +107,7 @@ final class Stack implements AutoCloseable {
         gateway = track(ServiceProcess.start("gateway-service", "gateway-service", freePort(), jvm(), List.of(
                 "--berth.gateway.session-service-uri=" + sessionService.baseUrl(),
                 "--berth.gateway.activity-interval=1s",
+                "--berth.gateway.dev-sign-in=true", // the web console's one-click sign-in, for ConsoleIT
                 "--berth.security.jwt.secret=" + secret,
                 "--berth.internal.token=" + internalToken)));
         node = startNode("a");

@@ -80,7 +80,7 @@ public class Routes {
                         .uri("http://relay.invalid")) // replaced per request by RelayOfSession
                 .route("sessions", route -> route
                         .path("/api/v1/sessions", "/api/v1/sessions/**", "/api/v1/nodes", "/api/v1/nodes/**",
-                                "/api/v1/templates", "/api/v1/usage")
+                                "/api/v1/images", "/api/v1/templates", "/api/v1/usage")
                         .filters(filters -> filters.filter((exchange, chain) -> {
                             forgetDeleted(exchange, placements);
                             return chain.filter(exchange);
