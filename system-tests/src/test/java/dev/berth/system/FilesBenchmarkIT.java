@@ -27,8 +27,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Upload throughput of a 100 MB file through the gateway against {@code docker cp} of the same file into the same
- * container, and preview latency through the gateway against the container's published port, in one run on the
+ * Upload throughput of a 100 MB file through the gateway (and straight to the relay) against {@code docker cp} of
+ * the same file into the same container, and preview latency through the gateway against the container's published port, in one run on the
  * same machine, interleaved. Prints figures; asserts none about speed. Runs with {@code -Dberth.bench=true}.
  */
 @EnabledIfSystemProperty(named = "berth.bench", matches = "true")
@@ -57,12 +57,15 @@ class FilesBenchmarkIT {
                 writeRandom(file);
                 List<Long> berth = new ArrayList<>();
                 List<Long> dockerCp = new ArrayList<>();
+                List<Long> relay = new ArrayList<>();
                 for (int round = 0; round < UPLOAD_WARMUP + UPLOAD_ROUNDS; round++) {
                     long cp = dockerCp(file, containerId);
-                    long put = put(stack, api, session, file);
+                    long put = put(stack.gatewayUrl(), api, session, file);
+                    long straightToRelay = put(stack.node().relay().baseUrl(), api, session, file);
                     if (round >= UPLOAD_WARMUP) {
                         dockerCp.add(cp);
                         berth.add(put);
+                        relay.add(straightToRelay);
                     }
                 }
                 startApp(stack, api, session);
@@ -80,7 +83,7 @@ class FilesBenchmarkIT {
                         straight.add(viaPort);
                     }
                 }
-                report(berth, dockerCp, throughGateway, straight);
+                report(berth, relay, dockerCp, throughGateway, straight);
             } finally {
                 Files.deleteIfExists(file);
                 api.call("DELETE", "/api/v1/sessions/" + session, null);
@@ -88,9 +91,9 @@ class FilesBenchmarkIT {
         }
     }
 
-    /** {@code PUT .../files} of the file through the gateway; answers the nanoseconds until the answer. */
-    private static long put(Stack stack, Api api, String session, Path file) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/v1/sessions/" + session
+    /** {@code PUT .../files} of the file to {@code baseUrl}; answers the nanoseconds until the answer. */
+    private static long put(String baseUrl, Api api, String session, Path file) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/sessions/" + session
                         + "/files?path=/tmp/bench-put.bin"))
                 .header("Authorization", "Bearer " + api.token())
                 .header("Content-Type", "application/octet-stream")
@@ -152,8 +155,10 @@ class FilesBenchmarkIT {
         }
     }
 
-    private static void report(List<Long> berth, List<Long> dockerCp, List<Long> gateway, List<Long> direct) {
+    private static void report(List<Long> berth, List<Long> relay, List<Long> dockerCp, List<Long> gateway,
+            List<Long> direct) {
         Stats put = Stats.of(berth);
+        Stats relayPut = Stats.of(relay);
         Stats cp = Stats.of(dockerCp);
         double megabytes = FILE_BYTES / (1024.0 * 1024.0);
         System.out.printf(Locale.ROOT, "%nUpload of a %d MB file, %d rounds (after %d warm-up rounds), interleaved%n",
@@ -163,6 +168,9 @@ class FilesBenchmarkIT {
         System.out.printf(Locale.ROOT, "%-44s %8.1f %8.1f %8.1f %8.1f %10.1f%n",
                 "Berth: PUT .../files through the gateway", put.p50(), put.p95(), put.min(), put.max(),
                 megabytes / (put.p50() / 1000));
+        System.out.printf(Locale.ROOT, "%-44s %8.1f %8.1f %8.1f %8.1f %10.1f%n",
+                "the same PUT straight to the relay", relayPut.p50(), relayPut.p95(), relayPut.min(), relayPut.max(),
+                megabytes / (relayPut.p50() / 1000));
         System.out.printf(Locale.ROOT, "%-44s %8.1f %8.1f %8.1f %8.1f %10.1f%n", "docker cp into the container",
                 cp.p50(), cp.p95(), cp.min(), cp.max(), megabytes / (cp.p50() / 1000));
         System.out.printf(Locale.ROOT, "%-44s %8.2f %8.2f %8s %8s %10.2f%n", "ratio Berth / docker cp (time)",

@@ -1,5 +1,6 @@
 package dev.berth.relay.files;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,8 +48,8 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/api/v1/sessions/{sessionId}/files")
 class FilesController {
 
-    /** Buffers of a request body read ahead of the engine. */
-    private static final int READ_AHEAD = 16;
+    /** Buffers of a request body read ahead of the engine: at most a few MB, however large the body. */
+    private static final int READ_AHEAD = 64;
     private static final int CHUNK = 64 * 1024;
 
     private final SessionAccess access;
@@ -76,7 +77,8 @@ class FilesController {
                         + " (berth.files.max-file-size)");
             }
             if (declared >= 0) {
-                try (InputStream in = DataBufferUtils.subscriberInputStream(body, READ_AHEAD)) {
+                try (InputStream in = new BufferedInputStream(DataBufferUtils.subscriberInputStream(body, READ_AHEAD),
+                        CHUNK)) {
                     return files.write(session, file, permissions, in, declared);
                 }
             }
