@@ -37,7 +37,7 @@ class TemplatesIT {
         api = new Api(stack.gatewayUrl(), stack.token("tpl-" + UUID.randomUUID(), false));
         String server = Api.JSON.writeValueAsString(List.of("node", "-e", SERVER));
         String readiness = Api.JSON.writeValueAsString(List.of("node", "-e", "require('http').get("
-                + "'http://localhost:4000', r => process.exit(0)).on('error', () => process.exit(1))"));
+                + "'http://localhost:' + process.env.PORT, r => process.exit(0)).on('error', () => process.exit(1))"));
         Files.writeString(stack.templates().resolve("duo.yml"), """
                 name: duo
                 description: A web container and the API it asks
@@ -48,6 +48,7 @@ class TemplatesIT {
                     command: %s
                     env: {PORT: "3000", ASK: "http://api:4000/"}
                     ports: [3000]
+                    readiness: %s
                     dependsOn: [api]
                   - name: api
                     image: berth/workspace:latest
@@ -56,7 +57,7 @@ class TemplatesIT {
                     ports: [4000]
                     readiness: %s
                     readinessTimeoutSeconds: 30
-                """.formatted(server, server, readiness));
+                """.formatted(server, readiness, server, readiness));
         Files.writeString(stack.templates().resolve("falls.yml"), """
                 name: falls
                 containers:
