@@ -22,6 +22,8 @@ import dev.berth.gateway.preview.PreviewAddress;
 import dev.berth.gateway.preview.PreviewPages;
 import dev.berth.gateway.preview.PreviewRouting;
 import dev.berth.gateway.routing.Routes;
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
 
@@ -38,13 +40,24 @@ class ProblemHandler implements ErrorWebExceptionHandler {
     private final Problems problems;
     private final PreviewPages previewPages;
 
+    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+
     ProblemHandler(Problems problems, PreviewPages previewPages) {
         this.problems = problems;
         this.previewPages = previewPages;
     }
 
+    /** Writes the problem; its log lines carry the request's trace id, restored for them from the context. */
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        return Mono.deferContextual(context -> {
+            try (ContextSnapshot.Scope scope = SNAPSHOTS.setThreadLocalsFrom(context)) {
+                return problem(exchange, error);
+            }
+        });
+    }
+
+    private Mono<Void> problem(ServerWebExchange exchange, Throwable error) {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(error);
         }
