@@ -30,12 +30,13 @@ import tools.jackson.databind.JsonNode;
 @EnabledIfSystemProperty(named = "berth.bench", matches = "true")
 class TerminalBenchmarkIT {
 
-    private static final int KEYSTROKE_WARMUP = 50;
+    private static final int KEYSTROKE_WARMUP = 2000;
     private static final int KEYSTROKE_BLOCKS = 10;
     private static final int KEYSTROKES_PER_BLOCK = 50;
-    private static final int THROUGHPUT_ROUNDS = 3;
+    private static final int THROUGHPUT_WARMUP = 1;
+    private static final int THROUGHPUT_ROUNDS = 5;
     private static final long OUTPUT_BYTES = 64L << 20;
-    private static final long INPUT_BYTES = 16L << 20;
+    private static final long INPUT_BYTES = 32L << 20;
     private static final int INPUT_CHUNK = 32 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
@@ -70,36 +71,62 @@ class TerminalBenchmarkIT {
 
             String produce = "read go; head -c " + OUTPUT_BYTES + " /dev/zero; read done";
             String consume = "stty raw -echo; head -c " + INPUT_BYTES + " > /dev/null; printf E; read done";
-            List<Double> berthOut = new ArrayList<>();
-            List<Double> directOut = new ArrayList<>();
-            List<Double> berthIn = new ArrayList<>();
-            List<Double> directIn = new ArrayList<>();
-            for (int round = 0; round < THROUGHPUT_ROUNDS; round++) {
-                try (TerminalClient berth = berth(stack, api, session, produce)) {
-                    berthOut.add(output(side(berth)));
+            Throughput berth = new Throughput();
+            Throughput relay = new Throughput();
+            Throughput direct = new Throughput();
+            for (int round = 0; round < THROUGHPUT_WARMUP + THROUGHPUT_ROUNDS; round++) {
+                boolean measured = round >= THROUGHPUT_WARMUP;
+                try (TerminalClient client = terminal(stack.gatewayUrl(), api, session, produce)) {
+                    berth.output(measured, output(side(client)));
                 }
-                try (Direct direct = Direct.start(docker, container, produce)) {
-                    directOut.add(output(direct));
+                try (TerminalClient client = terminal(stack.node().relay().baseUrl(), api, session, produce)) {
+                    relay.output(measured, output(side(client)));
                 }
-                try (TerminalClient berth = berth(stack, api, session, consume)) {
-                    berthIn.add(input(side(berth)));
+                try (Direct client = Direct.start(docker, container, produce)) {
+                    direct.output(measured, output(client));
                 }
-                try (Direct direct = Direct.start(docker, container, consume)) {
-                    directIn.add(input(direct));
+                try (TerminalClient client = terminal(stack.gatewayUrl(), api, session, consume)) {
+                    berth.input(measured, input(side(client)));
+                }
+                try (TerminalClient client = terminal(stack.node().relay().baseUrl(), api, session, consume)) {
+                    relay.input(measured, input(side(client)));
+                }
+                try (Direct client = Direct.start(docker, container, consume)) {
+                    direct.input(measured, input(client));
                 }
             }
             api.delete(session);
-            report(Stats.of(berthKeys), Stats.of(relayKeys), Stats.of(directKeys), berthOut, directOut, berthIn,
-                    directIn);
+            report(Stats.of(berthKeys), Stats.of(relayKeys), Stats.of(directKeys), berth, relay, direct);
         }
     }
 
-    /** A terminal running {@code command}, connected through the gateway, its output only counted. */
-    private static TerminalClient berth(Stack stack, Api api, String session, String command) throws Exception {
+    /** A terminal running {@code command}, connected through {@code baseUrl}, its output only counted. */
+    private static TerminalClient terminal(String baseUrl, Api api, String session, String command)
+            throws Exception {
         JsonNode opened = TerminalIT.open(api, session, Api.JSON.writeValueAsString(
                 Map.of("command", List.of("sh", "-c", command))));
-        return TerminalClient.connect(stack.gatewayUrl() + opened.path("links").path("ws").asString() + "?ticket="
+        return TerminalClient.connect(baseUrl + opened.path("links").path("ws").asString() + "?ticket="
                 + opened.path("ticket").asString(), null, false);
+    }
+
+    /** MB/s of the measured rounds of one side, each way. */
+    private record Throughput(List<Double> out, List<Double> in) {
+
+        Throughput() {
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+
+        void output(boolean measured, double megabytesPerSecond) {
+            if (measured) {
+                out.add(megabytesPerSecond);
+            }
+        }
+
+        void input(boolean measured, double megabytesPerSecond) {
+            if (measured) {
+                in.add(megabytesPerSecond);
+            }
+        }
     }
 
     /** Either side of the comparison: bytes in, bytes counted out. */
@@ -226,11 +253,11 @@ class TerminalBenchmarkIT {
         }
     }
 
-    private static void report(Stats berthKeys, Stats relayKeys, Stats directKeys, List<Double> berthOut,
-            List<Double> directOut, List<Double> berthIn, List<Double> directIn) {
+    private static void report(Stats berthKeys, Stats relayKeys, Stats directKeys, Throughput berth,
+            Throughput relay, Throughput direct) {
         System.out.printf(Locale.ROOT, "%nTerminal: %d keystrokes each way (after %d warm-up), %d rounds of %d MB out "
-                + "and %d MB in%n", KEYSTROKE_BLOCKS * KEYSTROKES_PER_BLOCK, KEYSTROKE_WARMUP, THROUGHPUT_ROUNDS,
-                OUTPUT_BYTES >> 20, INPUT_BYTES >> 20);
+                + "and %d MB in (after %d warm-up)%n", KEYSTROKE_BLOCKS * KEYSTROKES_PER_BLOCK, KEYSTROKE_WARMUP,
+                THROUGHPUT_ROUNDS, OUTPUT_BYTES >> 20, INPUT_BYTES >> 20, THROUGHPUT_WARMUP);
         System.out.printf(Locale.ROOT, "%-46s %8s %8s %8s%n", "keystroke echo round trip", "p50 ms", "p99 ms",
                 "max ms");
         System.out.printf(Locale.ROOT, "%-46s %8.3f %8.3f %8.3f%n", "Berth: WebSocket via gateway and relay",
@@ -242,10 +269,12 @@ class TerminalBenchmarkIT {
         System.out.printf(Locale.ROOT, "%-46s %8.3f %8.3f%n", "added by Berth", berthKeys.p50() - directKeys.p50(),
                 berthKeys.p99() - directKeys.p99());
         System.out.printf(Locale.ROOT, "%-46s %8s %8s%n", "throughput (median of rounds)", "MB/s", "ratio");
-        throughput("output: Berth", berthOut, directOut);
-        throughput("output: docker-java", directOut, directOut);
-        throughput("input: Berth", berthIn, directIn);
-        throughput("input: docker-java", directIn, directIn);
+        throughput("output: Berth", berth.out(), direct.out());
+        throughput("output: the relay alone (no gateway)", relay.out(), direct.out());
+        throughput("output: docker-java", direct.out(), direct.out());
+        throughput("input: Berth", berth.in(), direct.in());
+        throughput("input: the relay alone (no gateway)", relay.in(), direct.in());
+        throughput("input: docker-java", direct.in(), direct.in());
     }
 
     private static void throughput(String label, List<Double> measured, List<Double> baseline) {
