@@ -33,7 +33,7 @@ class TerminalBenchmarkIT {
     private static final int KEYSTROKE_WARMUP = 2000;
     private static final int KEYSTROKE_BLOCKS = 10;
     private static final int KEYSTROKES_PER_BLOCK = 50;
-    private static final int THROUGHPUT_WARMUP = 1;
+    private static final int THROUGHPUT_WARMUP = 3;
     private static final int THROUGHPUT_ROUNDS = 5;
     private static final long OUTPUT_BYTES = 64L << 20;
     private static final long INPUT_BYTES = 32L << 20;
