@@ -106,8 +106,8 @@ public class SessionResources {
     }
 
     /**
-     * Waits until a started container is ready: its readiness command exits with 0 (tried every half second),
-     * or, without one, it runs. Fails when it stops or its time is up, saying why.
+     * Waits until a started container is ready: its readiness command exits with 0 (tried again after 50 ms,
+     * then less often, at least every half second), or, without one, it runs. Fails when it stops or its time is up, saying why.
      */
     void awaitReady(UUID sessionId, ContainerSpec spec) {
         String name = containerName(sessionId, spec);
@@ -115,6 +115,7 @@ public class SessionResources {
         long deadline = System.nanoTime() + Duration.ofSeconds(readiness == null ? 0 : readiness.timeoutSeconds())
                 .toNanos();
         String last = "";
+        long pauseMillis = 50;
         while (true) {
             InspectContainerResponse.ContainerState state = engine.call(docker -> docker.inspectContainerCmd(name)
                     .exec()).getState();
@@ -136,7 +137,8 @@ public class SessionResources {
                         + (last.isBlank() ? "" : ": " + last.strip()));
             }
             try {
-                Thread.sleep(500);
+                Thread.sleep(pauseMillis);
+                pauseMillis = Math.min(500, pauseMillis * 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ProvisioningFailure("Interrupted while waiting for container " + spec.name());
