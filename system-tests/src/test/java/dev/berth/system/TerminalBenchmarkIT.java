@@ -75,24 +75,17 @@ class TerminalBenchmarkIT {
             Throughput relay = new Throughput();
             Throughput direct = new Throughput();
             for (int round = 0; round < THROUGHPUT_WARMUP + THROUGHPUT_ROUNDS; round++) {
-                boolean measured = round >= THROUGHPUT_WARMUP;
-                try (TerminalClient client = terminal(stack.gatewayUrl(), api, session, produce)) {
-                    berth.output(measured, output(side(client)));
-                }
-                try (TerminalClient client = terminal(stack.node().relay().baseUrl(), api, session, produce)) {
-                    relay.output(measured, output(side(client)));
-                }
-                try (Direct client = Direct.start(docker, container, produce)) {
-                    direct.output(measured, output(client));
-                }
-                try (TerminalClient client = terminal(stack.gatewayUrl(), api, session, consume)) {
-                    berth.input(measured, input(side(client)));
-                }
-                try (TerminalClient client = terminal(stack.node().relay().baseUrl(), api, session, consume)) {
-                    relay.input(measured, input(side(client)));
-                }
-                try (Direct client = Direct.start(docker, container, consume)) {
-                    direct.input(measured, input(client));
+                for (boolean out : new boolean[] {true, false}) {
+                    String command = out ? produce : consume;
+                    try (TerminalClient client = terminal(stack.gatewayUrl(), api, session, command)) {
+                        berth.add(out, measure(out, side(client)));
+                    }
+                    try (TerminalClient client = terminal(stack.node().relay().baseUrl(), api, session, command)) {
+                        relay.add(out, measure(out, side(client)));
+                    }
+                    try (Direct client = Direct.start(docker, container, command)) {
+                        direct.add(out, measure(out, client));
+                    }
                 }
             }
             api.delete(session);
@@ -109,23 +102,15 @@ class TerminalBenchmarkIT {
                 + opened.path("ticket").asString(), null, false);
     }
 
-    /** MB/s of the measured rounds of one side, each way. */
+    /** MB/s of every round of one side, each way; the first {@value #THROUGHPUT_WARMUP} are warm-up. */
     private record Throughput(List<Double> out, List<Double> in) {
 
         Throughput() {
             this(new ArrayList<>(), new ArrayList<>());
         }
 
-        void output(boolean measured, double megabytesPerSecond) {
-            if (measured) {
-                out.add(megabytesPerSecond);
-            }
-        }
-
-        void input(boolean measured, double megabytesPerSecond) {
-            if (measured) {
-                in.add(megabytesPerSecond);
-            }
+        void add(boolean output, double megabytesPerSecond) {
+            (output ? out : in).add(megabytesPerSecond);
         }
     }
 
@@ -150,6 +135,10 @@ class TerminalBenchmarkIT {
             rtts.add(System.nanoTime() - started);
         }
         return rtts;
+    }
+
+    private static double measure(boolean output, Side s) throws Exception {
+        return output ? output(s) : input(s);
     }
 
     /** MB/s from the go until the output is all there. */
@@ -282,8 +271,9 @@ class TerminalBenchmarkIT {
                 median(measured) / median(baseline));
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
+    /** The median of the rounds after the warm-up. */
+    private static double median(List<Double> rounds) {
+        List<Double> sorted = rounds.subList(THROUGHPUT_WARMUP, rounds.size()).stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
