@@ -58,6 +58,12 @@ class TemplateTest extends IntegrationTest {
                 role: teacher
                 containers: [{name: box, image: berth/workspace:latest}]
                 """);
+        // enables the built-in docker template for one role, keeping the rest of it
+        Files.writeString(FOLDER.resolve("docker.yml"), """
+                name: docker
+                enabled: true
+                role: teacher
+                """);
         Files.writeString(FOLDER.resolve("broken.yml"), """
                 name: broken
                 containers: [{name: a, image: x, dependsOn: [nobody]}]
@@ -69,7 +75,8 @@ class TemplateTest extends IntegrationTest {
         JsonNode listed = call("GET", "/api/v1/templates", token(owner(), false), null).json();
         List<String> names = new ArrayList<>();
         listed.forEach(template -> names.add(template.path("name").asString()));
-        assertThat(names).startsWith("node").contains("pair", "todo-stack").doesNotContain("locked", "staff", "broken");
+        assertThat(names).startsWith("node").contains("pair", "todo-stack")
+                .doesNotContain("locked", "staff", "broken", "docker");
         JsonNode pair = listed.get(names.indexOf("pair"));
         assertThat(pair.path("maxPerOwner").asInt()).isEqualTo(1);
         assertThat(pair.path("containers").findValues("name").stream().map(JsonNode::asString))
@@ -78,7 +85,7 @@ class TemplateTest extends IntegrationTest {
         List<String> forTeacher = new ArrayList<>();
         call("GET", "/api/v1/templates", token(owner(), List.of("teacher")), null).json()
                 .forEach(template -> forTeacher.add(template.path("name").asString()));
-        assertThat(forTeacher).contains("staff").doesNotContain("locked");
+        assertThat(forTeacher).contains("staff", "docker").doesNotContain("locked");
         List<String> forAdmin = new ArrayList<>();
         call("GET", "/api/v1/templates", token(owner(), true), null).json()
                 .forEach(template -> forAdmin.add(template.path("name").asString()));
@@ -108,6 +115,19 @@ class TemplateTest extends IntegrationTest {
         String other = create(token(owner(), false), "{\"template\": \"pair\"}").path("id").asString();
         assertThat(createCommandOf(other).containers().get(1).env().get("PASSWORD"))
                 .as("each session has its own secrets").isNotEqualTo(db.env().get("PASSWORD"));
+    }
+
+    @Test
+    void anOperatorFileWithoutContainersEnablesABuiltInTemplateKeepingTheRestOfIt() {
+        String teacher = token(owner(), List.of("teacher"));
+        JsonNode session = create(teacher, "{\"template\": \"docker\"}");
+        ContainerSpec box = createCommandOf(session.path("id").asString()).containers().get(0);
+        assertThat(box.image()).isEqualTo("berth/docker:latest");
+        assertThat(box.limits()).isEqualTo(new ContainerSpec.Limits(2L << 30, null, true));
+        Response second = call("POST", "/api/v1/sessions", teacher, "{\"template\": \"docker\"}");
+        assertThat(second.status()).as("one per owner, as built in").isEqualTo(409);
+        assertThat(call("POST", "/api/v1/sessions", token(owner(), false), "{\"template\": \"docker\"}").status())
+                .isEqualTo(403);
     }
 
     @Test

@@ -44,6 +44,8 @@ final class Stack implements AutoCloseable {
     static final String IMAGE = "berth/workspace:latest";
     /** The image of the built-in todo-stack template, built by infra/dev like the workspace image. */
     static final String TODO_IMAGE = "berth/todo:latest";
+    /** The image of the built-in docker template (a Docker playground), built by infra/dev. */
+    static final String DOCKER_IMAGE = "berth/docker:latest";
     /** Allowed by configuration, never built: creating a session with it must fail cleanly. */
     static final String MISSING_IMAGE = "berth/not-built:1";
 
@@ -134,7 +136,9 @@ final class Stack implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--berth.node.id=" + nodeId,
                         "--berth.node.heartbeat-interval=2s",
                         "--berth.node.relay-address=" + relay.baseUrl(),
-                        "--berth.containers.allowed-images=" + IMAGE + "," + MISSING_IMAGE + "," + TODO_IMAGE,
+                        "--berth.containers.allowed-images=" + IMAGE + "," + MISSING_IMAGE + "," + TODO_IMAGE + ","
+                                + DOCKER_IMAGE,
+                        "--berth.containers.allow-privileged=true",
                         "--berth.internal.token=" + internalToken,
                         "--berth.reconciler.session-service-uri=" + sessionService.baseUrl(),
                         "--berth.reconciler.interval=5s",
@@ -213,9 +217,14 @@ final class Stack implements AutoCloseable {
 
     /** An HS256 token signed with this stack's secret, as {@code infra/dev token} mints them. */
     String token(String subject, boolean admin) {
+        return admin ? token(subject, List.of("admin")) : token(subject, List.of());
+    }
+
+    /** An HS256 token with these roles. */
+    String token(String subject, List<String> roles) {
         long now = Instant.now().getEpochSecond();
         String claims = Api.JSON.writeValueAsString(Map.of("sub", subject, "iat", now, "exp", now + 7200,
-                "roles", admin ? List.of("admin") : List.of()));
+                "roles", roles));
         String unsigned = base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + base64Url(claims.getBytes(StandardCharsets.UTF_8));
         try {

@@ -19,7 +19,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("berth.containers")
 public record ContainerProperties(@DefaultValue("1GB") DataSize memory, @DefaultValue("1.0") double cpus,
         @DefaultValue("512") long pidsLimit,
-        @DefaultValue({"berth/workspace:latest", "berth/todo:latest"}) List<String> allowedImages,
+        @DefaultValue({"berth/workspace:latest", "berth/todo:latest", "berth/docker:latest"}) List<String> allowedImages,
         @DefaultValue("false") boolean allowPrivileged) {
 
     public ContainerProperties {

@@ -31,8 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The templates sessions are made from: {@value #DEFAULT} (the workspace container, always there), the
- * built-in template files ({@code classpath:templates/}: todo-stack), and the operator's folder, read again when its files
- * change. A file that does not make a valid template is left out, with a warning in the log saying why.
+ * built-in template files ({@code classpath:templates/}: todo-stack, and docker, disabled until an operator enables
+ * it), and the operator's folder, read again when its files change. An operator's file replaces the built-in
+ * template of its name; one without {@code containers} only sets what it names of it ({@code enabled},
+ * {@code role}, {@code maxPerOwner}, {@code maxDurationMinutes}, {@code description}). A file that does not make a
+ * valid template is left out, with a warning in the log saying why.
  */
 @Component
 public class Templates {
@@ -42,27 +45,29 @@ public class Templates {
 
     private static final Logger log = LoggerFactory.getLogger(Templates.class);
     /** The template files that come with session-service, in {@code classpath:templates/}. */
-    private static final List<String> BUILT_IN = List.of("todo-stack.yml");
+    private static final List<String> BUILT_IN = List.of("todo-stack.yml", "docker.yml");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
     private final SessionProperties sessions;
     private final TemplateProperties properties;
     private final JsonMapper json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
-    private final Map<String, Template> builtIn;
+    /** The built-in templates as their files say them, by name. */
+    private final Map<String, Map<String, Object>> builtIn;
     private List<String> seen;
     private Map<String, Template> current = Map.of();
 
     public Templates(SessionProperties sessions, TemplateProperties properties) throws IOException {
         this.sessions = sessions;
         this.properties = properties;
-        Map<String, Template> found = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> found = new LinkedHashMap<>();
         for (String file : BUILT_IN) {
             try (InputStream in = new ClassPathResource("templates/" + file).getInputStream()) {
-                read(file, in).ifPresent(template -> found.put(template.name(), template));
+                Map<String, Object> tree = tree(in);
+                found.put(String.valueOf(tree.get("name")), tree);
             }
         }
-        this.builtIn = Map.copyOf(found);
+        this.builtIn = found;
     }
 
     /** Every template, by name, the default first. */
@@ -72,12 +77,20 @@ public class Templates {
         if (!stamp.equals(seen)) {
             Map<String, Template> all = new LinkedHashMap<>();
             all.put(DEFAULT, node(sessions.defaultImage(), Map.of()));
-            all.putAll(builtIn);
+            builtIn.forEach((name, tree) -> template("classpath:templates/" + name, tree)
+                    .ifPresent(template -> all.put(name, template)));
             for (Path file : files) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    read(file.toString(), in).ifPresent(template -> all.put(template.name(), template));
-                } catch (IOException e) {
-                    log.warn("Template file {} cannot be read: {}", file, e.toString());
+                    Map<String, Object> tree = tree(in);
+                    Map<String, Object> base = builtIn.get(String.valueOf(tree.get("name")));
+                    if (base != null && !tree.containsKey("containers")) {
+                        Map<String, Object> merged = new LinkedHashMap<>(base);
+                        merged.putAll(tree);
+                        tree = merged;
+                    }
+                    template(file.toString(), tree).ifPresent(template -> all.put(template.name(), template));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("Template file {} is left out: {}", file, e.getMessage());
                 }
             }
             current = all;
@@ -119,9 +132,19 @@ public class Templates {
         }
     }
 
-    private Optional<Template> read(String source, InputStream in) {
+    /** A template file's contents; fails when it is not a YAML (or JSON) mapping. */
+    private static Map<String, Object> tree(InputStream in) {
+        Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        if (!(tree instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("a template file holds one mapping (name, containers, ...)");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        map.forEach((key, value) -> fields.put(String.valueOf(key), value));
+        return fields;
+    }
+
+    private Optional<Template> template(String source, Map<String, Object> tree) {
         try {
-            Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
             Template template = json.convertValue(tree, Template.class);
             List<String> problems = problems(template);
             if (!problems.isEmpty()) {
