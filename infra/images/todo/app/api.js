@@ -5,15 +5,16 @@ const { Pool } = require('pg');
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
 const port = Number(process.env.PORT || 4000);
 
+// The API starts beside its database: it asks every 100 ms until the database answers, then listens.
 async function ready() {
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     try {
       await pool.query('create table if not exists todos (id serial primary key, title text not null, '
         + 'done boolean not null default false, created_at timestamptz not null default now())');
       return;
     } catch (e) {
-      console.error('waiting for the database: ' + e.message);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (tries % 50 === 0) console.error('waiting for the database: ' + e.message);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 }
