@@ -34,6 +34,7 @@ chroot "$root" /bin/sh -euc '
   apt-get install -y -q --no-install-recommends postgresql node-pg >/dev/null
   apt-get clean
   rm -rf /etc/apt/apt.conf.d/00sandbox /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/* /usr/share/info/*
+  ln -sf "$(ls -d /usr/lib/postgresql/*/bin | tail -n 1)/pg_isready" /usr/local/bin/pg_isready
   : > /etc/resolv.conf
 '
 for m in dev/pts dev proc sys; do umount -l "$root/$m"; done

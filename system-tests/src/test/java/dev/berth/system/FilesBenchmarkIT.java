@@ -35,9 +35,9 @@ import tools.jackson.databind.JsonNode;
 class FilesBenchmarkIT {
 
     private static final long FILE_BYTES = 100L * 1024 * 1024;
-    private static final int UPLOAD_WARMUP = 2;
+    private static final int UPLOAD_WARMUP = 4;
     private static final int UPLOAD_ROUNDS = 10;
-    private static final int PREVIEW_WARMUP = 300;
+    private static final int PREVIEW_WARMUP = 15_000;
     private static final int PREVIEW_ROUNDS = 2000;
     /** HTTP/1.1 only: an h2c upgrade would reach the app's WebSocket handler on its published port. */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
