@@ -1,6 +1,5 @@
 package dev.berth.relay.files;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,7 +68,7 @@ class FilesController {
         long declared = exchange.getRequest().getHeaders().getContentLength();
         Flux<DataBuffer> body = exchange.getRequest().getBody();
         long maxBytes = properties.maxFileSize().toBytes();
-        return session(authentication, sessionId, session -> {
+        return access.running(Caller.of(authentication), sessionId).flatMap(session -> {
             FilePath file = FilePath.parse(path, properties.roots());
             Integer permissions = mode(mode);
             if (declared > maxBytes) {
@@ -77,20 +76,26 @@ class FilesController {
                         + " (berth.files.max-file-size)");
             }
             if (declared >= 0) {
-                try (InputStream in = new BufferedInputStream(DataBufferUtils.subscriberInputStream(body, READ_AHEAD),
-                        CHUNK)) {
-                    return files.write(session, file, permissions, in, declared);
-                }
+                return files.write(session, file, permissions, body, declared);
             }
-            Path spooled = spool(body, maxBytes, () -> tooLarge("The file is larger than "
-                    + size(properties.maxFileSize()) + " (berth.files.max-file-size)"));
-            try (InputStream in = Files.newInputStream(spooled)) {
-                return files.write(session, file, permissions, in, Files.size(spooled));
-            } finally {
-                Files.deleteIfExists(spooled);
-            }
+            // no declared length: the body waits on the relay's disk until its length is known
+            return Mono.fromCallable(() -> spool(body, maxBytes, () -> tooLarge("The file is larger than "
+                            + size(properties.maxFileSize()) + " (berth.files.max-file-size)")))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(spooled -> Mono.fromCallable(() -> Files.size(spooled))
+                            .flatMap(length -> files.write(session, file, permissions, DataBufferUtils.read(spooled,
+                                    exchange.getResponse().bufferFactory(), CHUNK), length))
+                            .doFinally(signal -> deleteQuietly(spooled)));
         }).map(written -> ResponseEntity.status(written.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(written));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file; the relay's temporary folder is cleaned with the machine
+        }
     }
 
     /** The bytes of the file at {@code path}. */

@@ -1,7 +1,6 @@
 package dev.berth.relay.files;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.io.SequenceInputStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -30,25 +30,34 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import com.github.dockerjava.api.DockerClient;
 
 import dev.berth.relay.docker.DockerConfig;
+import dev.berth.relay.docker.EngineArchive;
 import dev.berth.relay.exec.ContainerFailures;
 import dev.berth.relay.files.ArchiveEntry.Kind;
 import dev.berth.relay.files.ContainerShell.Probe;
 import dev.berth.relay.session.RunningSession;
 import dev.berth.relay.web.Problems;
 import dev.berth.relay.web.RelayException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * A session container's files. Bytes go through the engine's archive API as tar streams built and read on the fly;
  * what the container's user may see and do is asked of the container itself, as that user, before the engine
  * (which works as root) touches anything: no path may go through a symbolic link, and a directory written to must
- * be writable by the user. Files written belong to that user. Every method blocks: call them off the event loop.
+ * be writable by the user. Files written belong to that user. Every method but {@link #write} blocks: call them off
+ * the event loop.
  */
 @Component
 class SessionFiles {
@@ -80,25 +89,51 @@ class SessionFiles {
             exit 5""";
 
     private final DockerClient streams;
+    private final EngineArchive archive;
     private final ContainerShell shell;
     private final FilesProperties properties;
 
-    SessionFiles(@Qualifier(DockerConfig.STREAMS) DockerClient streams, ContainerShell shell,
+    SessionFiles(@Qualifier(DockerConfig.STREAMS) DockerClient streams, EngineArchive archive, ContainerShell shell,
             FilesProperties properties) {
         this.streams = streams;
+        this.archive = archive;
         this.shell = shell;
         this.properties = properties;
     }
 
     /**
      * Writes a file from {@code body}, which must hold exactly {@code size} bytes. The bytes go to a temporary
-     * name beside the file first and are moved in place once all of them arrived: an upload cut short leaves the
-     * file as it was.
+     * name beside the file first, streamed to the engine as they arrive, and are moved in place once all of them
+     * arrived: an upload cut short leaves the file as it was.
      *
      * @param mode permission bits, or null to keep those of the file it replaces (0644 for a new file)
      */
-    WrittenFile write(RunningSession session, FilePath path, Integer mode, InputStream body, long size) {
+    Mono<WrittenFile> write(RunningSession session, FilePath path, Integer mode, Flux<DataBuffer> body, long size) {
         String container = session.containerId();
+        return Mono.fromCallable(() -> upload(container, path, mode))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(upload -> {
+                    AtomicLong received = new AtomicLong();
+                    AtomicBoolean cut = new AtomicBoolean();
+                    Flux<ByteBuf> tar = Flux.concat(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(
+                                    upload.header(size))),
+                            exactly(body, size, received, cut),
+                            Mono.fromSupplier(() -> Unpooled.wrappedBuffer(trailer(size))));
+                    return archive.put(container, upload.directory(), tar)
+                            .then(Mono.fromCallable(() -> moveInPlace(container, path, upload, size))
+                                    .subscribeOn(Schedulers.boundedElastic()))
+                            .onErrorResume(error -> Mono.fromRunnable(() -> removeQuietly(container,
+                                            upload.temporaryPath()))
+                                    .subscribeOn(Schedulers.boundedElastic())
+                                    .then(Mono.error(cut.get()
+                                            ? RelayException.invalid("body", "ended after " + received.get()
+                                                    + " of " + size + " bytes; nothing was written")
+                                            : ContainerFailures.of(error))));
+                });
+    }
+
+    /** Where an upload goes, from what the container's user may do there. Blocks. */
+    private Upload upload(String container, FilePath path, Integer mode) {
         Probe probe = shell.probe(container, path.chain(), path.value());
         String directory = null;
         boolean exists = false;
@@ -128,27 +163,68 @@ class SessionFiles {
         }
         int permissions = mode != null ? mode
                 : exists && probe.mode() != null ? Integer.parseInt(probe.mode(), 8) & 0777 : 0644;
-        String temporary = ".berth-upload-" + UUID.randomUUID();
-        String temporaryPath = (directory.equals("/") ? "" : directory) + "/" + temporary;
-        ExactLength content = new ExactLength(body, size);
-        try {
-            streams.copyArchiveToContainerCmd(container).withRemotePath(directory).withNoOverwriteDirNonDir(true)
-                    .withTarInputStream(singleFileTar(temporary, probe, permissions, size, content)).exec();
-            ContainerShell.Result moved = shell.run(container, List.of("sh", "-c", MOVE, "move", path.parent(),
-                    temporaryPath, path.value()), 0);
-            if (moved.exitCode() != 0) {
-                throw new RelayException(HttpStatus.CONFLICT, Problems.NOT_A_DIRECTORY, "Not a directory",
-                        "The file could not be put in place: " + moved.stderr().strip());
-            }
-        } catch (RuntimeException e) {
-            removeQuietly(container, temporaryPath);
-            if (content.endedEarly()) {
-                throw RelayException.invalid("body", "ended after " + content.bytesRead() + " of " + size + " bytes; "
-                        + "nothing was written");
-            }
-            throw ContainerFailures.of(e);
+        return new Upload(directory, ".berth-upload-" + UUID.randomUUID(), probe.uid(), probe.gid(), permissions,
+                exists);
+    }
+
+    /** Moves an upload's temporary file in place. Blocks. */
+    private WrittenFile moveInPlace(String container, FilePath path, Upload upload, long size) {
+        ContainerShell.Result moved = shell.run(container, List.of("sh", "-c", MOVE, "move", path.parent(),
+                upload.temporaryPath(), path.value()), 0);
+        if (moved.exitCode() != 0) {
+            throw new RelayException(HttpStatus.CONFLICT, Problems.NOT_A_DIRECTORY, "Not a directory",
+                    "The file could not be put in place: " + moved.stderr().strip());
         }
-        return new WrittenFile(path.value(), size, octal(permissions), !exists);
+        return new WrittenFile(path.value(), size, octal(upload.permissions()), !upload.exists());
+    }
+
+    /**
+     * Where an upload goes: a temporary name in the existing {@code directory} nearest to the file, owned by the
+     * container's user.
+     */
+    private record Upload(String directory, String temporaryName, int uid, int gid, int permissions,
+            boolean exists) {
+
+        String temporaryPath() {
+            return (directory.equals("/") ? "" : directory) + "/" + temporaryName;
+        }
+
+        /** The tar header of the temporary file, of {@code size} bytes. */
+        byte[] header(long size) {
+            TarArchiveEntry entry = new TarArchiveEntry(temporaryName, TarConstants.LF_NORMAL);
+            entry.setUserId(uid);
+            entry.setGroupId(gid);
+            entry.setMode(permissions);
+            entry.setSize(size);
+            entry.setModTime(System.currentTimeMillis());
+            byte[] header = new byte[TarConstants.DEFAULT_RCDSIZE];
+            entry.writeEntryHeader(header);
+            return header;
+        }
+    }
+
+    /** What follows a tar's one file of {@code size} bytes: its padding, then the end of the archive. */
+    private static byte[] trailer(long size) {
+        int padding = (int) ((TarConstants.DEFAULT_RCDSIZE - size % TarConstants.DEFAULT_RCDSIZE)
+                % TarConstants.DEFAULT_RCDSIZE);
+        return new byte[padding + 2 * TarConstants.DEFAULT_RCDSIZE];
+    }
+
+    /**
+     * Passes on exactly {@code size} bytes of a body, counting them in {@code received}. A body that fails, ends
+     * sooner or goes on longer fails the stream and sets {@code cut}.
+     */
+    private static Flux<ByteBuf> exactly(Flux<DataBuffer> body, long size, AtomicLong received, AtomicBoolean cut) {
+        return body.map(buffer -> {
+            if (received.addAndGet(buffer.readableByteCount()) > size) {
+                DataBufferUtils.release(buffer);
+                throw new IllegalStateException("The body is longer than " + size + " bytes");
+            }
+            return NettyDataBufferFactory.toByteBuf(buffer);
+        }).concatWith(Mono.defer(() -> received.get() < size
+                ? Mono.error(new IOException("The upload ended after " + received.get() + " of " + size + " bytes"))
+                : Mono.empty()))
+                .doOnError(error -> cut.set(true));
     }
 
     /** A file's bytes, read as they are sent. */
@@ -379,23 +455,6 @@ class SessionFiles {
                 manifest.bytes());
     }
 
-    /** A tar of one file: its header, exactly {@code size} bytes of {@code content}, the padding and the end. */
-    private static InputStream singleFileTar(String name, Probe probe, int mode, long size, InputStream content) {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
-        entry.setUserId(probe.uid());
-        entry.setGroupId(probe.gid());
-        entry.setMode(mode);
-        entry.setSize(size);
-        entry.setModTime(System.currentTimeMillis());
-        byte[] header = new byte[TarConstants.DEFAULT_RCDSIZE];
-        entry.writeEntryHeader(header);
-        int padding = (int) ((TarConstants.DEFAULT_RCDSIZE - size % TarConstants.DEFAULT_RCDSIZE)
-                % TarConstants.DEFAULT_RCDSIZE);
-        byte[] end = new byte[padding + 2 * TarConstants.DEFAULT_RCDSIZE];
-        return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(header), content,
-                new ByteArrayInputStream(end))));
-    }
-
     private void removeQuietly(String container, String path) {
         try {
             shell.run(container, List.of("rm", "-f", "--", path), 0);
@@ -456,54 +515,6 @@ class SessionFiles {
             closeable.close();
         } catch (IOException e) {
             // gone either way
-        }
-    }
-
-    /** Passes on exactly {@code size} bytes of a body; a body that ends sooner is an error. */
-    private static final class ExactLength extends InputStream {
-
-        private final InputStream body;
-        private final long size;
-        private long read;
-        private boolean endedEarly;
-
-        ExactLength(InputStream body, long size) {
-            this.body = body;
-            this.size = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            if (read >= size) {
-                return -1;
-            }
-            int n;
-            try {
-                n = body.read(bytes, offset, (int) Math.min(length, size - read));
-            } catch (IOException | RuntimeException e) {
-                endedEarly = true;
-                throw new IOException("The upload was cut off", e);
-            }
-            if (n < 0) {
-                endedEarly = true;
-                throw new IOException("The upload ended after " + read + " of " + size + " bytes");
-            }
-            read += n;
-            return n;
-        }
-
-        boolean endedEarly() {
-            return endedEarly;
-        }
-
-        long bytesRead() {
-            return read;
         }
     }
 }
