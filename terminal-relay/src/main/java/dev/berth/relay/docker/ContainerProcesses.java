@@ -1,5 +1,7 @@
 package dev.berth.relay.docker;
 
+import java.io.InputStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import org.springframework.stereotype.Component;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.ExecCreateCmd;
+import com.github.dockerjava.api.model.Frame;
 
 /**
  * Processes the relay starts in session containers (terminals, commands). Each carries the environment
@@ -34,9 +37,24 @@ public class ContainerProcesses {
             true""";
 
     private final DockerClient docker;
+    private final URI host;
 
-    public ContainerProcesses(DockerClient docker) {
+    public ContainerProcesses(DockerClient docker, DockerProperties engine) {
         this.docker = docker;
+        this.host = engine.host();
+    }
+
+    /**
+     * Starts an exec created with a TTY, its input read from {@code input}, its stream going to {@code callback}:
+     * on a connection of its own that moves input in large writes where the engine is on a unix socket or plain
+     * tcp, else through {@code streams}.
+     */
+    void startTty(DockerClient streams, String execId, InputStream input, ResultCallback<Frame> callback) {
+        if (TtyAttach.reaches(host)) {
+            TtyAttach.start(host, execId, input, callback);
+        } else {
+            streams.execStartCmd(execId).withTty(true).withStdIn(input).exec(callback);
+        }
     }
 
     /**

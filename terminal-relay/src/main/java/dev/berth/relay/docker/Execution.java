@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.ExecStartCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
@@ -69,11 +68,11 @@ public final class Execution implements ResultCallback<Frame> {
         Execution execution = new Execution(processes, containerId, processId, listener);
         boolean tty = terminalInput != null;
         execution.execId = processes.create(containerId, processId, argv, tty, tty, cwd, env);
-        ExecStartCmd start = streams.execStartCmd(execution.execId);
         if (tty) {
-            start.withTty(true).withStdIn(terminalInput);
+            processes.startTty(streams, execution.execId, terminalInput, execution);
+        } else {
+            streams.execStartCmd(execution.execId).exec(execution);
         }
-        start.exec(execution);
         return execution;
     }
 

@@ -1,0 +1,160 @@
+package dev.berth.relay.docker;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+
+/**
+ * Starts an exec that has a TTY on a connection of its own to the engine (unix socket or plain tcp) and carries
+ * its raw stream both ways: what is typed goes to the engine in writes of up to 64 KB as it comes, and output is
+ * read 64 KB at a time, each on a virtual thread of its own. docker-java's attach copies input 1 KB per write,
+ * which costs the engine a read for each. The callback hears of the stream as docker-java's would: onStart once
+ * the engine upgraded the connection, onNext for output, onComplete at its end, onError when the engine refused
+ * the exec (a docker-java exception) or the connection broke.
+ */
+final class TtyAttach implements Closeable {
+
+    private static final int CHUNK = 64 * 1024;
+
+    private final SocketChannel channel;
+
+    private TtyAttach(SocketChannel channel) {
+        this.channel = channel;
+    }
+
+    /** Whether the engine at {@code host} can be reached this way: unix sockets and tcp without TLS. */
+    static boolean reaches(URI host) {
+        String verify = System.getenv("DOCKER_TLS_VERIFY");
+        boolean tls = verify != null && !verify.isBlank() && !verify.equals("0");
+        return "unix".equals(host.getScheme()) || ("tcp".equals(host.getScheme()) && !tls);
+    }
+
+    /** Starts exec {@code execId}; blocks until the engine answers, then returns. */
+    static void start(URI host, String execId, InputStream input, ResultCallback<Frame> callback) {
+        SocketChannel channel = null;
+        try {
+            SocketAddress address = "unix".equals(host.getScheme()) ? UnixDomainSocketAddress.of(host.getPath())
+                    : new InetSocketAddress(host.getHost(), host.getPort());
+            channel = SocketChannel.open(address);
+            String body = "{\"Detach\":false,\"Tty\":true}";
+            write(channel, ByteBuffer.wrap(("POST /exec/" + execId + "/start HTTP/1.1\r\nHost: docker\r\n"
+                    + "Content-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer read = ByteBuffer.allocate(CHUNK);
+            int end;
+            while ((end = endOfHeaders(read)) < 0) {
+                if (!read.hasRemaining() || channel.read(read) < 0) {
+                    throw new DockerException("The engine closed the exec stream before it answered", 500);
+                }
+            }
+            String head = new String(read.array(), 0, end, StandardCharsets.ISO_8859_1);
+            int status = Integer.parseInt(head.substring(9, 12));
+            if (status != 101 && status != 200) {
+                throw refusal(status, head, channel, read, end);
+            }
+            TtyAttach attach = new TtyAttach(channel);
+            callback.onStart(attach);
+            byte[] early = Arrays.copyOfRange(read.array(), end + 4, read.position());
+            Thread.ofVirtual().name("tty-out-" + execId).start(() -> attach.readOutput(early, callback));
+            Thread.ofVirtual().name("tty-in-" + execId).start(() -> attach.writeInput(input));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            callback.onError(e instanceof DockerException ? e : new DockerException("The exec stream of " + execId
+                    + " could not be opened: " + e, 500));
+        }
+    }
+
+    private void readOutput(byte[] early, ResultCallback<Frame> callback) {
+        try {
+            if (early.length > 0) {
+                callback.onNext(new Frame(StreamType.RAW, early));
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+            while (channel.read(buffer.clear()) >= 0) {
+                if (buffer.position() > 0) {
+                    callback.onNext(new Frame(StreamType.RAW, Arrays.copyOf(buffer.array(), buffer.position())));
+                }
+            }
+            callback.onComplete();
+        } catch (IOException | RuntimeException e) {
+            callback.onError(e);
+        } finally {
+            closeQuietly(this);
+        }
+    }
+
+    private void writeInput(InputStream input) {
+        byte[] chunk = new byte[CHUNK];
+        try (input) {
+            for (int n; (n = input.read(chunk)) >= 0;) {
+                write(channel, ByteBuffer.wrap(chunk, 0, n));
+            }
+            channel.shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            // the stream is gone: its output side says so
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    private static void write(SocketChannel channel, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+    }
+
+    /** Where the blank line after the headers starts, or -1 while it has not come. */
+    private static int endOfHeaders(ByteBuffer read) {
+        byte[] bytes = read.array();
+        for (int i = 0; i + 3 < read.position(); i++) {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The engine's refusal, with the message of its JSON body as far as it came with the answer. */
+    private static DockerException refusal(int status, String head, SocketChannel channel, ByteBuffer read, int end)
+            throws IOException {
+        String body = new String(read.array(), end + 4, read.position() - end - 4, StandardCharsets.UTF_8);
+        int at = body.indexOf("\"message\":\"");
+        String message = at < 0 ? head.lines().findFirst().orElse("") + " " + body.strip()
+                : body.substring(at + 11, Math.max(at + 11, body.indexOf('"', at + 11)));
+        channel.close();
+        return switch (status) {
+            case 404 -> new NotFoundException(message);
+            case 409 -> new ConflictException(message);
+            default -> new DockerException(message, status);
+        };
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // gone either way
+        }
+    }
+}
