@@ -1,9 +1,10 @@
 #!/bin/sh
-# Run as root inside the image being built, after Debian's docker.io, sudo and busybox-static are installed.
+# Run as root in the image being built, after Debian's docker.io, sudo and busybox-static are installed, with
+# this folder in /tmp/berth-image.
 set -eu
-install -m 0755 /tmp/berth-docker/berth-docker /usr/local/bin/berth-docker
-install -m 0755 /tmp/berth-docker/berth-dockerd /usr/local/sbin/berth-dockerd
-install -m 0440 /tmp/berth-docker/sudoers /etc/sudoers.d/berth-docker
+install -m 0755 /tmp/berth-image/berth-docker /usr/local/bin/berth-docker
+install -m 0755 /tmp/berth-image/berth-dockerd /usr/local/sbin/berth-dockerd
+install -m 0440 /tmp/berth-image/sudoers /etc/sudoers.d/berth-docker
 usermod -aG docker berth
 # the root filesystem of the busybox image loaded into every playground's engine
 mkdir -p /opt/berth-docker/busybox/bin /opt/berth-docker/busybox/tmp /opt/berth-docker/busybox/etc
@@ -13,4 +14,3 @@ for applet in $(/bin/busybox --list); do
 done
 echo 'root:x:0:0:root:/root:/bin/sh' > /opt/berth-docker/busybox/etc/passwd
 echo 'root:x:0:' > /opt/berth-docker/busybox/etc/group
-rm -rf /tmp/berth-docker

@@ -70,7 +70,11 @@ public class EngineArchive {
                 }));
     }
 
-    private static DockerException refusal(int status, String body) {
+    /**
+     * An engine's refusal as docker-java's exception for it, with the message of its JSON body ({@code body} as it
+     * is when it is not JSON).
+     */
+    static DockerException refusal(int status, String body) {
         String message = body.strip();
         try {
             JsonNode json = JSON.readTree(body);
@@ -80,6 +84,9 @@ public class EngineArchive {
         } catch (RuntimeException e) {
             // not JSON: the body as it is
         }
+        if (message.isEmpty()) {
+            message = "the engine answered " + status;
+        }
         return switch (status) {
             case 404 -> new NotFoundException(message);
             case 409 -> new ConflictException(message);
@@ -87,7 +94,8 @@ public class EngineArchive {
         };
     }
 
-    private static boolean tlsVerify() {
+    /** Whether the engine is reached over TLS, as the Docker CLI decides it ({@code DOCKER_TLS_VERIFY}). */
+    static boolean tlsVerify() {
         String verify = System.getenv("DOCKER_TLS_VERIFY");
         return verify != null && !verify.isBlank() && !verify.equals("0") && !verify.equalsIgnoreCase("false");
     }

@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 
@@ -39,9 +37,7 @@ final class TtyAttach implements Closeable {
 
     /** Whether the engine at {@code host} can be reached this way: unix sockets and tcp without TLS. */
     static boolean reaches(URI host) {
-        String verify = System.getenv("DOCKER_TLS_VERIFY");
-        boolean tls = verify != null && !verify.isBlank() && !verify.equals("0");
-        return "unix".equals(host.getScheme()) || ("tcp".equals(host.getScheme()) && !tls);
+        return "unix".equals(host.getScheme()) || ("tcp".equals(host.getScheme()) && !EngineArchive.tlsVerify());
     }
 
     /** Starts exec {@code execId}; blocks until the engine answers, then returns. */
@@ -65,7 +61,7 @@ final class TtyAttach implements Closeable {
             String head = new String(read.array(), 0, end, StandardCharsets.ISO_8859_1);
             int status = Integer.parseInt(head.substring(9, 12));
             if (status != 101 && status != 200) {
-                throw refusal(status, head, channel, read, end);
+                throw refusal(status, channel, read, end);
             }
             TtyAttach attach = new TtyAttach(channel);
             callback.onStart(attach);
@@ -133,18 +129,14 @@ final class TtyAttach implements Closeable {
     }
 
     /** The engine's refusal, with the message of its JSON body as far as it came with the answer. */
-    private static DockerException refusal(int status, String head, SocketChannel channel, ByteBuffer read, int end)
+    private static DockerException refusal(int status, SocketChannel channel, ByteBuffer read, int end)
             throws IOException {
         String body = new String(read.array(), end + 4, read.position() - end - 4, StandardCharsets.UTF_8);
-        int at = body.indexOf("\"message\":\"");
-        String message = at < 0 ? head.lines().findFirst().orElse("") + " " + body.strip()
-                : body.substring(at + 11, Math.max(at + 11, body.indexOf('"', at + 11)));
         channel.close();
-        return switch (status) {
-            case 404 -> new NotFoundException(message);
-            case 409 -> new ConflictException(message);
-            default -> new DockerException(message, status);
-        };
+        // the body may come in chunks: its JSON object is what counts
+        int from = body.indexOf('{');
+        int to = body.lastIndexOf('}');
+        return EngineArchive.refusal(status, from >= 0 && to > from ? body.substring(from, to + 1) : body);
     }
 
     private static void closeQuietly(Closeable closeable) {
