@@ -237,6 +237,30 @@ class FilesIT {
     }
 
     @Test
+    void anUploadCutShortLeavesTheFileAsItWas() throws Exception {
+        byte[] original = "original\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(put("/workspace/cut/kept.txt", original).statusCode()).isEqualTo(201);
+        String[] listing = {"sh", "-c", "find /workspace/cut -mindepth 1 -printf '%p|%y|%s|%m|%u|%T@\\n' | sort"};
+        String before = run(listing);
+
+        URI gateway = URI.create(stack.gatewayUrl());
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /api/v1/sessions/" + session + "/files?path=/workspace/cut/kept.txt HTTP/1.1\r\n"
+                    + "Host: " + gateway.getHost() + "\r\nAuthorization: Bearer " + api.token() + "\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + (4 << 20) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1 << 20]);
+            out.flush();
+            Thread.sleep(500); // the first megabyte is on its way into the container
+        }
+        // nothing replaced, no temporary file left beside it
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(run(listing)).isEqualTo(before));
+        assertThat(download("/workspace/cut/kept.txt").body()).isEqualTo(original);
+    }
+
+    @Test
     void anotherOwnerFindsNoSession() throws Exception {
         Api stranger = new Api(stack.gatewayUrl(), stack.token("stranger-" + UUID.randomUUID(), false));
         for (String[] call : new String[][] {{"PUT", "/files?path=/tmp/x"}, {"GET", "/files?path=/tmp/x"},

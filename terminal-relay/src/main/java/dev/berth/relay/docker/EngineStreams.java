@@ -2,10 +2,10 @@ package dev.berth.relay.docker;
 
 import java.io.File;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
@@ -16,38 +16,41 @@ import com.github.dockerjava.api.exception.NotFoundException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
+import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.tcp.TcpClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Tar streams into a container through the engine's archive API ({@code PUT /containers/{id}/archive}), sent by a
- * non-blocking HTTP client: an upload's bytes go from the request to the engine as they come, with no thread held
- * and no copy on the way. Reaches the engine at {@code berth.docker.host}: a unix socket, or tcp (with TLS when
- * {@code DOCKER_TLS_VERIFY} is set, from the certificates in {@code DOCKER_CERT_PATH}, as the Docker CLI does).
- * Failures are docker-java's exceptions, as for the relay's other engine calls.
+ * Streams into processes in session containers on connections of their own to the engine, non-blocking: the
+ * input of an exec goes from its publisher to the engine as it comes, with no thread held and no copy on the way.
+ * Reaches the engine at {@code berth.docker.host}: a unix socket, or tcp (with TLS when {@code DOCKER_TLS_VERIFY}
+ * is set, from the certificates in {@code DOCKER_CERT_PATH}, as the Docker CLI does). Refusals are docker-java's
+ * exceptions, as for the relay's other engine calls.
  */
 @Component
-public class EngineArchive {
+public class EngineStreams {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http;
+    private final TcpClient tcp;
 
-    public EngineArchive(DockerProperties properties) {
+    public EngineStreams(DockerProperties properties) {
         URI host = properties.host();
-        HttpClient client = HttpClient.create()
+        TcpClient client = TcpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis());
-        this.http = switch (host.getScheme()) {
-            case "unix" -> client.remoteAddress(() -> UnixDomainSocketAddress.of(host.getPath()))
-                    .headers(headers -> headers.set(HttpHeaderNames.HOST, "docker"));
+        this.tcp = switch (host.getScheme()) {
+            case "unix" -> client.remoteAddress(() -> UnixDomainSocketAddress.of(host.getPath()));
             case "tcp" -> {
-                HttpClient tcp = client.host(host.getHost()).port(host.getPort());
-                yield tlsVerify() ? tcp.secure(ssl -> ssl.sslContext(tls())) : tcp;
+                TcpClient plain = client.host(host.getHost()).port(host.getPort());
+                yield tlsVerify() ? plain.secure(ssl -> ssl.sslContext(tls())) : plain;
             }
             default -> throw new IllegalStateException("berth.docker.host must be a unix:// or tcp:// address, not "
                     + host);
@@ -55,19 +58,63 @@ public class EngineArchive {
     }
 
     /**
-     * Extracts {@code tar} into {@code directory} of the container; a directory is never replaced by a file. Fails
-     * when the engine refuses it, or when {@code tar} fails (the engine then sees the stream cut short).
+     * Starts exec {@code execId} (created without a TTY, attached to stdin, stdout and stderr) and feeds it
+     * {@code input}, which is subscribed to once the process first writes to its stdout: a process says when it is
+     * ready for its input. The input's end closes the process's stdin; when the input fails, stdin is closed all
+     * the same and the answer fails with that error once the process ended. Completes with the process's output
+     * when it ended (its exit code not yet known: the engine tells it apart).
+     *
+     * @param maxStdout bytes of stdout kept; stderr keeps {@link ExecOutput#MAX_STDERR}
+     * @param loop      the event loop of the connection, or null for any
      */
-    public Mono<Void> put(String containerId, String directory, Publisher<ByteBuf> tar) {
-        return http.headers(headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/x-tar"))
-                .put()
-                .uri("/containers/" + containerId + "/archive?noOverwriteDirNonDir=true&path="
-                        + URLEncoder.encode(directory, StandardCharsets.UTF_8))
-                .send(tar)
-                .responseSingle((response, body) -> body.asString().defaultIfEmpty("").flatMap(text -> {
-                    int status = response.status().code();
-                    return status / 100 == 2 ? Mono.<Void>empty() : Mono.error(refusal(status, text));
-                }));
+    public Mono<ExecOutput> exec(String execId, Publisher<ByteBuf> input, int maxStdout, EventLoop loop) {
+        return (loop == null ? tcp : tcp.runOn(loop)).connect().flatMap(connection -> {
+            ExecOutput.Reader reader = new ExecOutput.Reader(maxStdout);
+            Sinks.Empty<Void> ready = Sinks.empty();
+            AtomicReference<Throwable> inputFailure = new AtomicReference<>();
+            String body = "{\"Detach\":false,\"Tty\":false}";
+            String request = "POST /exec/" + execId + "/start HTTP/1.1\r\nHost: docker\r\n"
+                    + "Content-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+            Mono<Void> writing = connection.outbound().sendString(Mono.just(request), StandardCharsets.US_ASCII)
+                    .then()
+                    .then(ready.asMono())
+                    .then(Mono.defer(() -> connection.outbound()
+                            .send(Flux.from(input).doOnError(inputFailure::set)).then()))
+                    .onErrorResume(error -> Mono.empty()) // the process ended, or the engine refused
+                    .then(Mono.defer(() -> closeInput(connection)))
+                    .cache();
+            writing.subscribe();
+            return connection.inbound().receive()
+                    .doOnNext(bytes -> {
+                        reader.read(bytes);
+                        if (reader.hasStdout()) {
+                            ready.tryEmitEmpty();
+                        }
+                    })
+                    .takeUntil(bytes -> reader.refusedInFull())
+                    .doFinally(signal -> ready.tryEmitError(new IllegalStateException("the exec stream ended")))
+                    .then(Mono.fromCallable(() -> {
+                        if (!reader.upgraded()) {
+                            throw reader.status() == 0
+                                    ? new DockerException("The engine closed the exec stream of " + execId
+                                            + " before it answered", 500)
+                                    : refusal(reader.status(), reader.refusal());
+                        }
+                        return reader.output();
+                    }))
+                    .flatMap(output -> writing.then(Mono.defer(() -> inputFailure.get() == null
+                            ? Mono.just(output) : Mono.error(inputFailure.get()))))
+                    .doFinally(signal -> connection.dispose());
+        });
+    }
+
+    /** Ends what the process reads: its stdin sees the end, its output still comes. */
+    private static Mono<Void> closeInput(Connection connection) {
+        if (!(connection.channel() instanceof DuplexChannel channel) || !channel.isActive()) {
+            return Mono.empty();
+        }
+        return Mono.create(sink -> channel.shutdownOutput().addListener(done -> sink.success()));
     }
 
     /**

@@ -37,7 +37,7 @@ final class TtyAttach implements Closeable {
 
     /** Whether the engine at {@code host} can be reached this way: unix sockets and tcp without TLS. */
     static boolean reaches(URI host) {
-        return "unix".equals(host.getScheme()) || ("tcp".equals(host.getScheme()) && !EngineArchive.tlsVerify());
+        return "unix".equals(host.getScheme()) || ("tcp".equals(host.getScheme()) && !EngineStreams.tlsVerify());
     }
 
     /** Starts exec {@code execId}; blocks until the engine answers, then returns. */
@@ -136,7 +136,7 @@ final class TtyAttach implements Closeable {
         // the body may come in chunks: its JSON object is what counts
         int from = body.indexOf('{');
         int to = body.lastIndexOf('}');
-        return EngineArchive.refusal(status, from >= 0 && to > from ? body.substring(from, to + 1) : body);
+        return EngineStreams.refusal(status, from >= 0 && to > from ? body.substring(from, to + 1) : body);
     }
 
     private static void closeQuietly(Closeable closeable) {

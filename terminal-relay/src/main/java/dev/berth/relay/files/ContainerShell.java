@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.reactivestreams.Publisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -20,9 +21,15 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 
 import dev.berth.relay.docker.ContainerProcesses;
+import dev.berth.relay.docker.EngineStreams;
+import dev.berth.relay.docker.ExecOutput;
 import dev.berth.relay.exec.ContainerFailures;
 import dev.berth.relay.web.Problems;
 import dev.berth.relay.web.RelayException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Short commands the files API runs in a session container, as the container's own user, with the argv given
@@ -32,7 +39,7 @@ import dev.berth.relay.web.RelayException;
 class ContainerShell {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final int MAX_STDERR = 8 * 1024;
+    private static final int MAX_STDERR = ExecOutput.MAX_STDERR;
 
     /**
      * Tells, for each path, what it is for the container's user, as a NUL-separated answer: the user's uid and
@@ -58,10 +65,12 @@ class ContainerShell {
 
     private final DockerClient docker;
     private final ContainerProcesses processes;
+    private final EngineStreams engine;
 
-    ContainerShell(DockerClient docker, ContainerProcesses processes) {
+    ContainerShell(DockerClient docker, ContainerProcesses processes, EngineStreams engine) {
         this.docker = docker;
         this.processes = processes;
+        this.engine = engine;
     }
 
     /** How a command ended. */
@@ -156,6 +165,24 @@ class ContainerShell {
         }
         return new Result(exitCode(execId), output.stdout.toByteArray(), output.truncated,
                 output.stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs a command that reads {@code input}, which is sent once the command first writes to its stdout. Does not
+     * block. Fails with the input's own error, after the command ended, when the input failed, and with the
+     * engine's when it refused.
+     *
+     * @param loop the event loop that reads {@code input}, or null
+     */
+    Mono<Result> feed(String containerId, List<String> argv, Publisher<ByteBuf> input, int maxStdout,
+            EventLoop loop) {
+        return Mono.fromCallable(() -> processes.create(containerId, "files-" + UUID.randomUUID(), argv, false, true,
+                        null, Map.of()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(execId -> engine.exec(execId, input, maxStdout, loop)
+                        .publishOn(Schedulers.boundedElastic())
+                        .map(output -> new Result(exitCode(execId), output.stdout(), output.truncated(),
+                                output.stderr())));
     }
 
     /** The exit code; the engine may note it a moment after the output ended. */

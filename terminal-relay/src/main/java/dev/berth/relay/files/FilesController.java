@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.core.Authentication;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -34,9 +35,11 @@ import dev.berth.relay.session.RunningSession;
 import dev.berth.relay.session.SessionAccess;
 import dev.berth.relay.web.Problems;
 import dev.berth.relay.web.RelayException;
+import io.netty.channel.EventLoop;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 /**
  * A session's files: write one from the request body, read it back, list a directory, delete, and extract a zip or
@@ -76,7 +79,7 @@ class FilesController {
                         + " (berth.files.max-file-size)");
             }
             if (declared >= 0) {
-                return files.write(session, file, permissions, body, declared);
+                return files.write(session, file, permissions, body, declared, eventLoop(exchange));
             }
             // no declared length: the body waits on the relay's disk until its length is known
             return Mono.fromCallable(() -> spool(body, maxBytes, () -> tooLarge("The file is larger than "
@@ -84,10 +87,16 @@ class FilesController {
                     .subscribeOn(Schedulers.boundedElastic())
                     .flatMap(spooled -> Mono.fromCallable(() -> Files.size(spooled))
                             .flatMap(length -> files.write(session, file, permissions, DataBufferUtils.read(spooled,
-                                    exchange.getResponse().bufferFactory(), CHUNK), length))
+                                    exchange.getResponse().bufferFactory(), CHUNK), length, null))
                             .doFinally(signal -> deleteQuietly(spooled)));
         }).map(written -> ResponseEntity.status(written.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(written));
+    }
+
+    /** The event loop that reads the request, where the server is Reactor Netty's. */
+    private static EventLoop eventLoop(ServerWebExchange exchange) {
+        Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        return request instanceof Connection connection ? connection.channel().eventLoop() : null;
     }
 
     private static void deleteQuietly(Path file) {

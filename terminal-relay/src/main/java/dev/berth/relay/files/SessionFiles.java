@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -39,7 +39,6 @@ import org.springframework.stereotype.Component;
 import com.github.dockerjava.api.DockerClient;
 
 import dev.berth.relay.docker.DockerConfig;
-import dev.berth.relay.docker.EngineArchive;
 import dev.berth.relay.exec.ContainerFailures;
 import dev.berth.relay.files.ArchiveEntry.Kind;
 import dev.berth.relay.files.ContainerShell.Probe;
@@ -48,16 +47,18 @@ import dev.berth.relay.web.Problems;
 import dev.berth.relay.web.RelayException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A session container's files. Bytes go through the engine's archive API as tar streams built and read on the fly;
- * what the container's user may see and do is asked of the container itself, as that user, before the engine
- * (which works as root) touches anything: no path may go through a symbolic link, and a directory written to must
- * be writable by the user. Files written belong to that user. Every method but {@link #write} blocks: call them off
- * the event loop.
+ * A session container's files. A file is written by a command run as the container's user, reading the bytes on
+ * its stdin as they come; downloads and archives go through the engine's archive API as tar streams built and read
+ * on the fly. What the container's user may see and do is asked of the container itself, as that user, before the
+ * engine (which works as root) touches anything: no path may go through a symbolic link, and a directory written to
+ * must be writable by the user. Files written belong to that user. Every method but {@link #write} blocks: call
+ * them off the event loop.
  */
 @Component
 class SessionFiles {
@@ -67,8 +68,43 @@ class SessionFiles {
     /** Largest listing taken from the container. */
     static final int MAX_LISTING = 8 * 1024 * 1024;
 
-    /** Puts the uploaded file (written under a temporary name) in place; creates the directories it needs. */
-    private static final String MOVE = "mkdir -p -- \"$1\" && mv -f -- \"$2\" \"$3\"";
+    /**
+     * Writes a file from stdin: $1 bytes, then {@link #COMPLETE}, to path $3 with mode $2 (empty: that of the file
+     * it replaces, else 644), through the temporary name $4 in the nearest directory that exists, after checking
+     * each step of the path from its root ($5...). Says {@code R} on stdout when it is ready for the bytes, then
+     * the mode and whether the file is new once it is in place; exits 10 to 18 when it can not write (the path
+     * concerned, or the reason, on stderr). The directories the file needs are made only once all bytes came.
+     */
+    private static final String WRITE = """
+            size=$1 mode=$2 path=$3 temp=$4; shift 4
+            dir= state=new
+            for p; do
+              if [ -L "$p" ]; then printf %s "$p" >&2; exit 10; fi
+              [ -e "$p" ] || break
+              if [ "$p" = "$path" ]; then
+                if [ -d "$p" ]; then exit 11; fi
+                [ -f "$p" ] || exit 12
+                state=old
+                [ -n "$mode" ] || mode=$(stat -c %a -- "$p")
+              elif [ -d "$p" ]; then dir=$p
+              else printf %s "$p" >&2; exit 13
+              fi
+            done
+            [ -n "$dir" ] || exit 14
+            t=${dir%/}/$temp
+            { [ -w "$dir" ] && (umask 077 && : > "$t"); } 2>/dev/null || { printf %s "$dir" >&2; exit 15; }
+            printf R
+            if ! head -c "$size" > "$t"; then rm -f -- "$t"; exit 16; fi
+            if [ "$(head -c 2)" != ok ]; then rm -f -- "$t"; exit 17; fi
+            parent=${path%/*}
+            mode=${mode:-644}
+            if ! { mkdir -p -- "${parent:-/}" && chmod "$mode" -- "$t" && mv -f -- "$t" "$path"; }; then
+              rm -f -- "$t"; exit 18
+            fi
+            printf '%s %s' "$mode" "$state\"""";
+
+    /** What follows the bytes of a whole upload: the command puts the file in place only when it sees it. */
+    private static final byte[] COMPLETE = "ok".getBytes(StandardCharsets.US_ASCII);
 
     /** A directory's entries: type, size, mode, modification time and name of each, NUL-separated. */
     private static final String LIST = """
@@ -89,125 +125,65 @@ class SessionFiles {
             exit 5""";
 
     private final DockerClient streams;
-    private final EngineArchive archive;
     private final ContainerShell shell;
     private final FilesProperties properties;
 
-    SessionFiles(@Qualifier(DockerConfig.STREAMS) DockerClient streams, EngineArchive archive, ContainerShell shell,
+    SessionFiles(@Qualifier(DockerConfig.STREAMS) DockerClient streams, ContainerShell shell,
             FilesProperties properties) {
         this.streams = streams;
-        this.archive = archive;
         this.shell = shell;
         this.properties = properties;
     }
 
     /**
-     * Writes a file from {@code body}, which must hold exactly {@code size} bytes. The bytes go to a temporary
-     * name beside the file first, streamed to the engine as they arrive, and are moved in place once all of them
-     * arrived: an upload cut short leaves the file as it was.
+     * Writes a file from {@code body}, which must hold exactly {@code size} bytes. One command in the container,
+     * as its user, checks the path, then takes the bytes on its stdin as they arrive into a temporary name beside
+     * the file, and moves them in place once all of them arrived: an upload cut short leaves the file as it was.
      *
      * @param mode permission bits, or null to keep those of the file it replaces (0644 for a new file)
+     * @param loop the event loop that reads {@code body}, or null
      */
-    Mono<WrittenFile> write(RunningSession session, FilePath path, Integer mode, Flux<DataBuffer> body, long size) {
-        String container = session.containerId();
-        return Mono.fromCallable(() -> upload(container, path, mode))
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(upload -> {
-                    AtomicLong received = new AtomicLong();
-                    AtomicBoolean cut = new AtomicBoolean();
-                    Flux<ByteBuf> tar = Flux.concat(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(
-                                    upload.header(size))),
-                            exactly(body, size, received, cut),
-                            Mono.fromSupplier(() -> Unpooled.wrappedBuffer(trailer(size))));
-                    return archive.put(container, upload.directory(), tar)
-                            .then(Mono.fromCallable(() -> moveInPlace(container, path, upload, size))
-                                    .subscribeOn(Schedulers.boundedElastic()))
-                            .onErrorResume(error -> Mono.fromRunnable(() -> removeQuietly(container,
-                                            upload.temporaryPath()))
-                                    .subscribeOn(Schedulers.boundedElastic())
-                                    .then(Mono.error(cut.get()
-                                            ? RelayException.invalid("body", "ended after " + received.get()
-                                                    + " of " + size + " bytes; nothing was written")
-                                            : ContainerFailures.of(error))));
-                });
+    Mono<WrittenFile> write(RunningSession session, FilePath path, Integer mode, Flux<DataBuffer> body, long size,
+            EventLoop loop) {
+        AtomicLong received = new AtomicLong();
+        AtomicBoolean cut = new AtomicBoolean();
+        Flux<ByteBuf> input = exactly(body, size, received, cut)
+                .concatWith(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(COMPLETE)));
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", WRITE, "write", Long.toString(size),
+                mode == null ? "" : Integer.toOctalString(mode), path.value(), ".berth-upload-" + UUID.randomUUID()));
+        argv.addAll(path.chain());
+        return shell.feed(session.containerId(), argv, input, 64, loop)
+                .onErrorMap(error -> cut.get()
+                        ? RelayException.invalid("body", (received.get() > size ? "is longer than the "
+                                : "ended after " + received.get() + " of the ") + size
+                                + " bytes its length declared; nothing was written")
+                        : ContainerFailures.of(error))
+                .map(result -> written(path, size, result));
     }
 
-    /** Where an upload goes, from what the container's user may do there. Blocks. */
-    private Upload upload(String container, FilePath path, Integer mode) {
-        Probe probe = shell.probe(container, path.chain(), path.value());
-        String directory = null;
-        boolean exists = false;
-        for (String step : path.chain()) {
-            ContainerShell.Kind kind = probe.of(step);
-            if (kind.missing()) {
-                break;
+    /** What the write command's exit tells. */
+    private static WrittenFile written(FilePath path, long size, ContainerShell.Result result) {
+        String named = result.stderr().strip();
+        return switch (result.exitCode()) {
+            case 0 -> {
+                String[] answer = new String(result.stdout(), StandardCharsets.UTF_8).substring(1).split(" ");
+                yield new WrittenFile(path.value(), size, octal(Integer.parseInt(answer[0], 8)),
+                        answer[1].equals("new"));
             }
-            noSymlink(step, kind);
-            if (step.equals(path.value())) {
-                if (!kind.file()) {
-                    throw notAFile(path, kind);
-                }
-                exists = true;
-            } else {
-                if (!kind.directory()) {
-                    throw notADirectory(step);
-                }
-                directory = step;
-            }
-        }
-        if (directory == null) {
-            throw notFound(path.root());
-        }
-        if (!probe.of(directory).writable()) {
-            throw notWritable(directory);
-        }
-        int permissions = mode != null ? mode
-                : exists && probe.mode() != null ? Integer.parseInt(probe.mode(), 8) & 0777 : 0644;
-        return new Upload(directory, ".berth-upload-" + UUID.randomUUID(), probe.uid(), probe.gid(), permissions,
-                exists);
-    }
-
-    /** Moves an upload's temporary file in place. Blocks. */
-    private WrittenFile moveInPlace(String container, FilePath path, Upload upload, long size) {
-        ContainerShell.Result moved = shell.run(container, List.of("sh", "-c", MOVE, "move", path.parent(),
-                upload.temporaryPath(), path.value()), 0);
-        if (moved.exitCode() != 0) {
-            throw new RelayException(HttpStatus.CONFLICT, Problems.NOT_A_DIRECTORY, "Not a directory",
-                    "The file could not be put in place: " + moved.stderr().strip());
-        }
-        return new WrittenFile(path.value(), size, octal(upload.permissions()), !upload.exists());
-    }
-
-    /**
-     * Where an upload goes: a temporary name in the existing {@code directory} nearest to the file, owned by the
-     * container's user.
-     */
-    private record Upload(String directory, String temporaryName, int uid, int gid, int permissions,
-            boolean exists) {
-
-        String temporaryPath() {
-            return (directory.equals("/") ? "" : directory) + "/" + temporaryName;
-        }
-
-        /** The tar header of the temporary file, of {@code size} bytes. */
-        byte[] header(long size) {
-            TarArchiveEntry entry = new TarArchiveEntry(temporaryName, TarConstants.LF_NORMAL);
-            entry.setUserId(uid);
-            entry.setGroupId(gid);
-            entry.setMode(permissions);
-            entry.setSize(size);
-            entry.setModTime(System.currentTimeMillis());
-            byte[] header = new byte[TarConstants.DEFAULT_RCDSIZE];
-            entry.writeEntryHeader(header);
-            return header;
-        }
-    }
-
-    /** What follows a tar's one file of {@code size} bytes: its padding, then the end of the archive. */
-    private static byte[] trailer(long size) {
-        int padding = (int) ((TarConstants.DEFAULT_RCDSIZE - size % TarConstants.DEFAULT_RCDSIZE)
-                % TarConstants.DEFAULT_RCDSIZE);
-        return new byte[padding + 2 * TarConstants.DEFAULT_RCDSIZE];
+            case 10 -> throw new RelayException(HttpStatus.BAD_REQUEST, Problems.INVALID_PATH, "Invalid path",
+                    named + " is a symbolic link; use the path it points to");
+            case 11 -> throw notAFile(path, true);
+            case 12 -> throw notAFile(path, false);
+            case 13 -> throw notADirectory(named);
+            case 14 -> throw notFound(path.root());
+            case 15 -> throw notWritable(named);
+            case 16 -> throw new RelayException(HttpStatus.INSUFFICIENT_STORAGE, Problems.NOT_WRITTEN, "Not written",
+                    path + " could not be written (" + named + "); nothing was written");
+            case 17 -> throw RelayException.invalid("body", "ended before its declared " + size
+                    + " bytes; nothing was written");
+            default -> throw new RelayException(HttpStatus.CONFLICT, Problems.NOT_A_DIRECTORY, "Not a directory",
+                    "The file could not be put in place: " + named);
+        };
     }
 
     /**
@@ -238,7 +214,7 @@ class SessionFiles {
             noSymlink(step, kind);
             if (step.equals(path.value())) {
                 if (!kind.file()) {
-                    throw notAFile(path, kind);
+                    throw notAFile(path, kind.directory());
                 }
                 if (!kind.readable()) {
                     throw new RelayException(HttpStatus.FORBIDDEN, Problems.PERMISSION_DENIED, "Permission denied",
@@ -470,8 +446,8 @@ class SessionFiles {
         }
     }
 
-    private static RelayException notAFile(FilePath path, ContainerShell.Kind kind) {
-        return new RelayException(HttpStatus.BAD_REQUEST, Problems.NOT_A_FILE, "Not a file", kind.directory()
+    private static RelayException notAFile(FilePath path, boolean directory) {
+        return new RelayException(HttpStatus.BAD_REQUEST, Problems.NOT_A_FILE, "Not a file", directory
                 ? path + " is a directory; list it with GET .../files/list?path=" + path
                 : path + " is not a regular file");
     }

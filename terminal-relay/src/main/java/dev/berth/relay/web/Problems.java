@@ -40,6 +40,7 @@ public class Problems {
     public static final String NOT_A_DIRECTORY = "not-a-directory";
     public static final String DIRECTORY_NOT_EMPTY = "directory-not-empty";
     public static final String PERMISSION_DENIED = "permission-denied";
+    public static final String NOT_WRITTEN = "not-written";
     public static final String ARCHIVE_REJECTED = "archive-rejected";
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
 
