@@ -10,6 +10,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,11 +27,17 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.berth.contracts.Messaging;
 import dev.berth.contracts.NodeHeartbeat;
 import dev.berth.contracts.SessionStatus;
+import dev.berth.session.lease.LeaseProperties;
 import dev.berth.session.lease.LeaseSweeper;
+import dev.berth.session.session.Session;
+import dev.berth.session.session.SessionChanges;
+import dev.berth.session.session.SessionRepository;
+import dev.berth.session.session.SessionService;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -42,6 +51,18 @@ class LeaseTest extends IntegrationTest {
 
     @Autowired
     LeaseSweeper sweeper;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    SessionRepository sessions;
+
+    @Autowired
+    SessionService service;
+
+    @Autowired
+    SessionChanges changes;
 
     @Test
     void extendingALeaseIsCappedAtTheMaximumLifetime() {
@@ -157,6 +178,90 @@ class LeaseTest extends IntegrationTest {
         assertThat(awaitStatus(token, idle, SessionStatus.TERMINATING).path("terminationReason").asString())
                 .isEqualTo("IDLE");
         assertThat(get(token, used).path("status").asString()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aSessionStartedAgainAfterALongStopIsNotEndedIdleAtOnce() throws Exception {
+        String token = token(owner(), false);
+        String node = "node-" + UUID.randomUUID();
+        String id = create(token, "{}").path("id").asString();
+        report(id, 1, SessionStatus.RUNNING, node, null);
+        awaitStatus(token, id, SessionStatus.RUNNING);
+        assertThat(internal("/internal/v1/activity", "{\"sessionIds\": [\"" + id + "\"]}").status()).isEqualTo(204);
+        assertThat(call("POST", "/api/v1/sessions/" + id + "/stop", token, null).status()).isEqualTo(202);
+        report(id, 2, SessionStatus.STOPPED, node, null);
+        awaitStatus(token, id, SessionStatus.STOPPED);
+        assertThat(call("POST", "/api/v1/sessions/" + id + "/start", token, null).status()).isEqualTo(202);
+        report(id, 3, SessionStatus.RUNNING, node, null);
+        awaitStatus(token, id, SessionStatus.RUNNING);
+
+        // it was stopped for an hour, its last activity before that; it runs again since just now
+        jdbc.update("update sessions set last_activity_at = now() - interval '1 hour', created_at = now() - "
+                + "interval '2 hours' where id = ?", UUID.fromString(id));
+        sweeper.sweep();
+
+        assertThat(get(token, id).path("status").asString()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void whileTheLeaseIsPausedAStoppedSessionIsNeitherEndedIdleNorWarnedNorCountingDown() {
+        String token = token(owner(), false);
+        String node = "node-" + UUID.randomUUID();
+        String stopped = create(token, "{}").path("id").asString();
+        String running = create(token, "{}").path("id").asString();
+        for (String id : List.of(stopped, running)) {
+            report(id, 1, SessionStatus.RUNNING, node, null);
+            awaitStatus(token, id, SessionStatus.RUNNING);
+        }
+        call("POST", "/api/v1/sessions/" + stopped + "/stop", token, null);
+        report(stopped, 2, SessionStatus.STOPPED, node, null);
+        awaitStatus(token, stopped, SessionStatus.STOPPED);
+        // idle for 10 minutes and 20 minutes from the lease end: the scheduled sweeper (30 minutes idle, warning
+        // 5 minutes before) leaves both alone; this one, with the lease paused while stopped, idles at 5 minutes
+        // and warns 1 hour before
+        jdbc.update("update sessions set last_activity_at = now() - interval '10 minutes', running_at = now() - "
+                + "interval '10 minutes', created_at = now() - interval '10 minutes', stopped_at = now() - "
+                + "interval '10 minutes', expires_at = now() + interval '20 minutes' where id in (?, ?)",
+                UUID.fromString(stopped), UUID.fromString(running));
+        LeaseProperties paused = new LeaseProperties(Duration.ofHours(3), Duration.ofSeconds(1), Duration.ofHours(1),
+                Duration.ofMinutes(5), true, Duration.ofMinutes(10), Duration.ofMinutes(2));
+        new LeaseSweeper(jdbc, transactions, sessions, service, changes, paused, Clock.systemUTC()).sweep();
+
+        assertThat(get(token, running).path("terminationReason").asString()).as("the control").isEqualTo("IDLE");
+        assertThat(get(token, stopped).path("status").asString()).isEqualTo("STOPPED");
+        assertThat(jdbc.queryForObject("select expiry_warned_at is null from sessions where id = ?", Boolean.class,
+                UUID.fromString(stopped))).isTrue();
+        Session session = sessions.findById(UUID.fromString(stopped)).orElseThrow();
+        Instant now = Instant.now();
+        assertThat(session.remaining(now.plus(Duration.ofMinutes(15)), true).toMinutes()).as("paused at the stop")
+                .isBetween(29L, 30L);
+        assertThat(session.remaining(now, false).toMinutes()).isBetween(19L, 20L);
+    }
+
+    @Test
+    void aTemplatesLongestLeaseCapsExtensionsToo() throws Exception {
+        Path folder = Path.of(System.getProperty("java.io.tmpdir"), "berth-session-test-templates");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("brief.yml"), """
+                name: brief
+                description: Short sessions only
+                maxDurationMinutes: 20
+                containers:
+                  - name: workspace
+                    image: berth/workspace:latest
+                """);
+        String token = token(owner(), false);
+        JsonNode created = await().atMost(WAIT).until(() -> call("POST", "/api/v1/sessions", token,
+                "{\"template\": \"brief\", \"durationMinutes\": 10}"), response -> response.status() == 202).json();
+        String id = created.path("id").asString();
+
+        JsonNode capped = call("POST", "/api/v1/sessions/" + id + "/lease", token, "{\"extendMinutes\": 60}").json();
+
+        assertThat(capped.path("capped").asBoolean()).isTrue();
+        assertThat(capped.path("extendedBySeconds").asLong()).isEqualTo(600);
+        assertThat(Duration.between(Instant.parse(created.path("createdAt").asString()),
+                Instant.parse(capped.path("expiresAt").asString()))).isEqualTo(Duration.ofMinutes(20));
+        call("DELETE", "/api/v1/sessions/" + id, token, null);
     }
 
     @Test

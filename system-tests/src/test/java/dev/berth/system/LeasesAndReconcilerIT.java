@@ -138,6 +138,22 @@ class LeasesAndReconcilerIT {
 
     @Test
     @Order(7)
+    void aSessionStuckTerminatingHasItsContainerRemovedByTheReconcilerAndEnds() throws Exception {
+        String id = api.create("{}").path("id").asString();
+        String container = containerId(api.awaitStatus(id, "RUNNING", WITHIN));
+
+        // as if its delete command had failed for good (engine away, retries spent, dead-letter queue)
+        assertThat(stack.sql("update sessions set status = 'TERMINATING', termination_reason = 'USER', "
+                + "version = version + 1, updated_at = now() where id = ?", UUID.fromString(id))).isEqualTo(1);
+
+        JsonNode ended = api.awaitStatus(id, "TERMINATED", WITHIN);
+        assertThat(ended.path("terminationReason").asString()).isEqualTo("USER");
+        assertThat(gone(container)).isTrue();
+        assertThat(stack.node().provisioner().tail(400)).contains("has been TERMINATING").contains(id);
+    }
+
+    @Test
+    @Order(8)
     void aNodeAtCapacityLeavesCreatesToTheOtherNode() throws Exception {
         try (Stack.Node small = stack.startNode("small", "--berth.node.capacity=1")) {
             small.awaitHealthy();
@@ -164,7 +180,7 @@ class LeasesAndReconcilerIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aProvisionerKilledInTheMiddleOfACreateFinishesItAfterARestart() throws Exception {
         Api owner = new Api(stack.gatewayUrl(), stack.token("crash-" + UUID.randomUUID(), false));
         String id = owner.create("{}").path("id").asString();
@@ -182,7 +198,7 @@ class LeasesAndReconcilerIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void twoHundredSessionsCreatedAndDeletedLeaveNothingBehind() {
         Map<String, List<String>> byOwner = new HashMap<>();
         for (int round = 0; round < 20; round++) {
@@ -225,7 +241,7 @@ class LeasesAndReconcilerIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theOneMinuteLeaseEndedTheSessionAndRemovedItsContainer() {
         JsonNode ended = api.awaitStatus(shortLived, "TERMINATED", Duration.ofSeconds(120));
         assertThat(ended.path("terminationReason").asString()).isEqualTo("EXPIRED");

@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +64,7 @@ final class Stack implements AutoCloseable {
     /** session-service's template folder: tests write templates there while it runs. */
     private final Path templates;
     private ServiceProcess sessionService;
+    private List<String> sessionServiceArgs;
     private ServiceProcess gateway;
     private Node node;
 
@@ -90,7 +95,7 @@ final class Stack implements AutoCloseable {
         brokerProxy = new TcpProxy(infra.rabbitHost(), infra.rabbitPort());
         resources.add(brokerProxy);
         int sessionPort = freePort();
-        sessionService = track(ServiceProcess.start("session-service", "session-service", sessionPort, jvm(), List.of(
+        sessionServiceArgs = List.of(
                 "--spring.datasource.url=" + infra.jdbcUrl(),
                 "--spring.datasource.username=" + infra.dbUser(),
                 "--spring.datasource.password=" + infra.dbPassword(),
@@ -105,7 +110,9 @@ final class Stack implements AutoCloseable {
                 "--berth.outbox.sweep-interval=1s",
                 "--berth.leases.sweep-interval=2s",
                 "--berth.nodes.heartbeat-interval=2s",
-                "--berth.templates.directory=" + templates)));
+                "--berth.templates.directory=" + templates);
+        sessionService = track(ServiceProcess.start("session-service", "session-service", sessionPort, jvm(),
+                sessionServiceArgs));
         gateway = track(ServiceProcess.start("gateway-service", "gateway-service", freePort(), jvm(), List.of(
                 "--berth.gateway.session-service-uri=" + sessionService.baseUrl(),
                 "--berth.gateway.activity-interval=1s",
@@ -143,6 +150,7 @@ final class Stack implements AutoCloseable {
                         "--berth.reconciler.session-service-uri=" + sessionService.baseUrl(),
                         "--berth.reconciler.interval=5s",
                         "--berth.reconciler.orphan-grace=15s",
+                        "--berth.reconciler.ending-grace=15s",
                         "--spring.rabbitmq.host=" + infra.rabbitHost(),
                         "--spring.rabbitmq.port=" + infra.rabbitPort(),
                         "--spring.rabbitmq.username=" + infra.rabbitUser(),
@@ -167,6 +175,31 @@ final class Stack implements AutoCloseable {
             this.node = restarted;
         }
         return restarted;
+    }
+
+    /**
+     * Stops session-service and starts it again on the same port with its usual settings and {@code extraArgs}
+     * (none: as the stack started it), so a test can change a setting of it; the other services keep running.
+     */
+    void restartSessionService(String... extraArgs) throws IOException {
+        sessionService.close();
+        resources.remove(sessionService);
+        List<String> args = new ArrayList<>(sessionServiceArgs);
+        args.addAll(List.of(extraArgs));
+        sessionService = track(ServiceProcess.start("session-service", "session-service", sessionService.port(),
+                jvm(), args));
+        sessionService.awaitHealthy(Duration.ofSeconds(180));
+    }
+
+    /** Runs an SQL update on session-service's database, for a test to put a session into a state by hand. */
+    int sql(String update, Object... parameters) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword());
+                PreparedStatement statement = connection.prepareStatement(update)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        }
     }
 
     /** A Docker host's pair of processes. */

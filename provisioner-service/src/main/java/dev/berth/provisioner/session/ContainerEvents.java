@@ -16,13 +16,13 @@ import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 
 import dev.berth.contracts.ContainerLabels;
-import dev.berth.contracts.SessionStatus;
 import dev.berth.provisioner.docker.DockerConfig;
 import dev.berth.provisioner.node.NodeProperties;
 
 /**
  * Follows the engine's event stream for this node's containers: a container whose main process exits on its own
- * (not stopped or removed by a command here) makes its session STOPPED with the exit code. When the stream breaks,
+ * (not stopped or removed by a command here) makes its session STOPPED with the exit code, and its other
+ * containers are stopped too. When the stream breaks,
  * it reconnects and has the reconciler look for what it missed.
  */
 @Component
@@ -116,12 +116,15 @@ public class ContainerEvents implements SmartLifecycle {
         }
         Integer exitCode = parse(attributes.get("exitCode"));
         log.info("A container of session {} exited by itself (code {})", sessionId, exitCode);
-        try {
-            worker.observed(sessionId, SessionStatus.STOPPED,
-                    "Its main process exited" + (exitCode == null ? "" : " with code " + exitCode), exitCode);
-        } catch (RuntimeException e) {
-            log.warn("Could not report that session {} stopped; the reconciler will: {}", sessionId, e.toString());
-        }
+        // stopping the session's other containers takes a while: not on the thread that reads the events
+        Thread.ofVirtual().name("exited-" + sessionId).start(() -> {
+            try {
+                worker.exitedByItself(sessionId, exitCode);
+            } catch (RuntimeException e) {
+                log.warn("Could not report that session {} stopped; the reconciler will: {}", sessionId,
+                        e.toString());
+            }
+        });
     }
 
     private static Integer parse(String value) {

@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 
 import com.github.dockerjava.api.exception.DockerException;
 
+import dev.berth.contracts.ContainerLabels;
 import dev.berth.contracts.ContainerSpec;
 import dev.berth.contracts.ContainerState;
 import dev.berth.contracts.CreateSession;
@@ -156,6 +157,49 @@ public class SessionWorker {
                 return;
             }
             publish(sessionId, command.sequence(), SessionStatus.RUNNING, started, null);
+        });
+    }
+
+    /**
+     * A container of the session exited by itself. A session is one unit: its other containers are stopped too,
+     * and the session is reported STOPPED with the exit code of the one that exited.
+     */
+    void exitedByItself(UUID sessionId, Integer exitCode) {
+        locked(sessionId, () -> {
+            try {
+                expectedExits.during(sessionId, () -> resources.stopAll(sessionId));
+            } catch (RuntimeException e) {
+                log.warn("Could not stop the other containers of session {} on node {}: {}", sessionId, node.id(),
+                        e.toString());
+            }
+            observed(sessionId, SessionStatus.STOPPED,
+                    "Its main process exited" + (exitCode == null ? "" : " with code " + exitCode), exitCode);
+        });
+    }
+
+    /**
+     * Some of the session's containers are gone (removed outside Berth): the session cannot work as a whole, so
+     * the rest are removed and it is reported FAILED. Checked again under the session's lock, against the names
+     * of the containers it should have (an empty list: it should have some).
+     */
+    void lost(UUID sessionId, List<String> names) {
+        locked(sessionId, () -> {
+            List<String> here = resources.containersOf(sessionId).stream()
+                    .map(container -> container.getLabels().get(ContainerLabels.CONTAINER)).toList();
+            List<String> missing = names.isEmpty() ? (here.isEmpty() ? List.of("all") : List.of())
+                    : names.stream().filter(name -> !here.contains(name)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            log.warn("Session {} lost container(s) {} on node {}; removing the rest", sessionId, missing, node.id());
+            expectedExits.during(sessionId, () -> {
+                removeQuietly(sessionId);
+                return null;
+            });
+            observed(sessionId, SessionStatus.FAILED, (names.isEmpty() || missing.size() == names.size()
+                    ? "Its containers are gone from node " + node.id()
+                    : "Its container(s) " + String.join(", ", missing) + " are gone from node " + node.id())
+                    + " (removed outside Berth)", null);
         });
     }
 

@@ -21,7 +21,8 @@ import dev.berth.session.session.SessionService;
 import dev.berth.session.session.TerminationReason;
 
 /**
- * Every sweep interval: ends expired and idle sessions, warns before expiry, tells why a session still waits for
+ * Every sweep interval: ends expired and idle sessions (a stopped session neither expires, nor idles, nor is
+ * warned of expiry while its lease is paused), warns before expiry, tells why a session still waits for
  * a node, and fails sessions that waited too long or whose node went silent. Rows are claimed with
  * {@code FOR UPDATE SKIP LOCKED}, so with several session-service instances each session is handled once.
  */
@@ -58,12 +59,15 @@ public class LeaseSweeper {
                 + (properties.pauseWhileStopped() ? " and status <> 'STOPPED'" : ""), new Object[0],
                 session -> service.end(session, TerminationReason.EXPIRED));
         if (!properties.idleTimeout().isZero()) {
-            each("status in ('RUNNING', 'STOPPED') and coalesce(last_activity_at, running_at, created_at) < ?",
+            // the latest of these: a session started again after a stop has been in use since then
+            each("status in " + (properties.pauseWhileStopped() ? "('RUNNING')" : "('RUNNING', 'STOPPED')")
+                    + " and greatest(last_activity_at, running_at, created_at) < ?",
                     new Object[] {timestamp(properties.idleTimeout())},
                     session -> service.end(session, TerminationReason.IDLE));
         }
         if (!properties.warnBefore().isZero()) {
-            each("status in " + LIVE + " and expiry_warned_at is null and expires_at <= ?",
+            each("status in " + LIVE + " and expiry_warned_at is null and expires_at <= ?"
+                    + (properties.pauseWhileStopped() ? " and status <> 'STOPPED'" : ""),
                     new Object[] {java.sql.Timestamp.from(clock.instant().plus(properties.warnBefore()))},
                     session -> {
                         session.warnedOfExpiry(clock.instant());

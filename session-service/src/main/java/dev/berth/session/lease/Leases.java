@@ -15,6 +15,8 @@ import dev.berth.session.security.Caller;
 import dev.berth.session.session.Session;
 import dev.berth.session.session.SessionChanges;
 import dev.berth.session.session.SessionRepository;
+import dev.berth.session.template.Template;
+import dev.berth.session.template.Templates;
 import dev.berth.session.web.ApiException;
 import dev.berth.session.web.Problems;
 
@@ -25,14 +27,16 @@ public class Leases {
     private final SessionRepository sessions;
     private final SessionChanges changes;
     private final LeaseProperties properties;
+    private final Templates templates;
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    public Leases(SessionRepository sessions, SessionChanges changes, LeaseProperties properties, JdbcTemplate jdbc,
-            Clock clock) {
+    public Leases(SessionRepository sessions, SessionChanges changes, LeaseProperties properties,
+            Templates templates, JdbcTemplate jdbc, Clock clock) {
         this.sessions = sessions;
         this.changes = changes;
         this.properties = properties;
+        this.templates = templates;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -48,7 +52,7 @@ public class Leases {
         }
         Instant now = clock.instant();
         Instant before = session.expiresAt();
-        Instant cap = session.lifetimeCap(properties.maxLifetime());
+        Instant cap = session.lifetimeCap(longestLife(session));
         Instant after = session.extendLease(Duration.ofMinutes(minutes), cap, now);
         if (after.isAfter(before)) {
             changes.announce(session);
@@ -56,6 +60,14 @@ public class Leases {
         return new LeaseExtension(id, before, after, minutes, Duration.between(before, after).toSeconds(),
                 before.plus(Duration.ofMinutes(minutes)).isAfter(cap), cap,
                 Math.max(0, Duration.between(now, after).toSeconds()));
+    }
+
+    /** The maximum lifetime, or the template's longest lease where that is shorter. */
+    private Duration longestLife(Session session) {
+        return templates.find(session.template()).map(Template::maxDurationMinutes)
+                .map(Duration::ofMinutes)
+                .filter(limit -> limit.compareTo(properties.maxLifetime()) < 0)
+                .orElse(properties.maxLifetime());
     }
 
     /** Records activity (terminal, command, file, preview) on live sessions, for the idle timeout. */

@@ -1,5 +1,6 @@
 package dev.berth.session.placement;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.berth.contracts.ContainerState;
 import dev.berth.contracts.SessionStatus;
 import dev.berth.session.node.NodeRepository;
 import dev.berth.session.session.SessionRepository;
@@ -35,11 +37,21 @@ public class PlacementController {
     @Transactional(readOnly = true)
     public List<NodeSession> sessionsOn(@PathVariable String nodeId) {
         return sessions.findByNodeIdAndStatusIn(nodeId, ON_NODE).stream()
-                .map(session -> new NodeSession(session.id(), session.status(), session.version())).toList();
+                .map(session -> new NodeSession(session.id(), session.status(), session.version(),
+                        session.updatedAt(), session.pendingCommand(),
+                        session.containers().stream().map(ContainerState::name).toList()))
+                .toList();
     }
 
-    /** A session a node should hold. */
-    public record NodeSession(UUID id, SessionStatus status, long version) {
+    /**
+     * A session a node should hold.
+     *
+     * @param since      when the session last changed (for TERMINATING: since when it has been ending)
+     * @param pending    the command ({@code STOP}, {@code START}) the node has not answered yet, or null
+     * @param containers the names of the containers it had when last reported
+     */
+    public record NodeSession(UUID id, SessionStatus status, long version, Instant since, String pending,
+            List<String> containers) {
     }
 
     private static final Set<SessionStatus> ON_NODE = EnumSet.of(SessionStatus.PROVISIONING, SessionStatus.RUNNING,

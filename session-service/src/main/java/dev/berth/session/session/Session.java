@@ -31,6 +31,11 @@ public class Session {
     public static final Set<SessionStatus> LIVE = Set.of(SessionStatus.REQUESTED, SessionStatus.PROVISIONING,
             SessionStatus.RUNNING, SessionStatus.STOPPED);
 
+    /** The status reason while a stop command waits for its answer. */
+    public static final String STOPPING = "Stopping";
+    /** The status reason while a start command waits for its answer. */
+    public static final String STARTING = "Starting";
+
     @Id
     private UUID id;
     private String owner;
@@ -148,6 +153,7 @@ public class Session {
             Duration stopped = Duration.between(stoppedAt, now);
             pausedSeconds += stopped.toSeconds();
             expiresAt = expiresAt.plus(stopped);
+            expiryWarnedAt = null;
         }
         stoppedAt = null;
         exitCode = null;
@@ -198,6 +204,30 @@ public class Session {
     /** The latest the lease may end: the maximum lifetime from creation, plus any time spent paused. */
     public Instant lifetimeCap(Duration maxLifetime) {
         return createdAt.plus(maxLifetime).plusSeconds(pausedSeconds);
+    }
+
+    /**
+     * What is left of the lease at {@code now}; with {@code pauseWhileStopped}, a stopped session's lease does not
+     * count down.
+     */
+    public Duration remaining(Instant now, boolean pauseWhileStopped) {
+        if (!isLive()) {
+            return Duration.ZERO;
+        }
+        Instant at = pauseWhileStopped && status == SessionStatus.STOPPED && stoppedAt != null ? stoppedAt : now;
+        Duration left = Duration.between(at, expiresAt);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    /** The command a node has not answered yet: {@code STOP} or {@code START}, or null. */
+    public String pendingCommand() {
+        if (status == SessionStatus.RUNNING && STOPPING.equals(statusReason)) {
+            return "STOP";
+        }
+        if (status == SessionStatus.STOPPED && STARTING.equals(statusReason)) {
+            return "START";
+        }
+        return null;
     }
 
     public void warnedOfExpiry(Instant now) {

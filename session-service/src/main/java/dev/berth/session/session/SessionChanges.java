@@ -24,6 +24,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.berth.session.lease.LeaseProperties;
 import dev.berth.session.security.Caller;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,17 +46,19 @@ public class SessionChanges implements SmartLifecycle {
     private final JsonMapper json;
     private final DataSourceProperties dataSource;
     private final SessionProperties properties;
+    private final LeaseProperties leases;
     private final Clock clock;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
     private Thread listener;
 
     public SessionChanges(JdbcTemplate jdbc, JsonMapper json, DataSourceProperties dataSource,
-            SessionProperties properties, Clock clock) {
+            SessionProperties properties, LeaseProperties leases, Clock clock) {
         this.jdbc = jdbc;
         this.json = json;
         this.dataSource = dataSource;
         this.properties = properties;
+        this.leases = leases;
         this.clock = clock;
     }
 
@@ -73,7 +76,7 @@ public class SessionChanges implements SmartLifecycle {
     private void record(Session session, String event) {
         Long id = jdbc.queryForObject("insert into session_changes (session_id, owner, event, view) "
                 + "values (?, ?, ?, ?::jsonb) returning id", Long.class, session.id(), session.owner(), event,
-                json.writeValueAsString(SessionView.of(session, properties, clock.instant())));
+                json.writeValueAsString(SessionView.of(session, properties, leases.pauseWhileStopped(), clock.instant())));
         jdbc.queryForObject("select pg_notify(?, ?)::text", String.class, CHANNEL, String.valueOf(id));
     }
 

@@ -26,6 +26,7 @@ import dev.berth.contracts.Messaging;
 import dev.berth.contracts.SessionStatus;
 import dev.berth.contracts.StartSession;
 import dev.berth.contracts.StopSession;
+import dev.berth.session.lease.LeaseProperties;
 import dev.berth.session.outbox.Outbox;
 import dev.berth.session.security.Caller;
 import dev.berth.session.template.Template;
@@ -44,16 +45,19 @@ public class SessionService {
     private final Outbox outbox;
     private final SessionChanges changes;
     private final SessionProperties properties;
+    private final LeaseProperties leases;
     private final Templates templates;
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
     public SessionService(SessionRepository sessions, Outbox outbox, SessionChanges changes,
-            SessionProperties properties, Templates templates, JdbcTemplate jdbc, Clock clock) {
+            SessionProperties properties, LeaseProperties leases, Templates templates, JdbcTemplate jdbc,
+            Clock clock) {
         this.sessions = sessions;
         this.outbox = outbox;
         this.changes = changes;
         this.properties = properties;
+        this.leases = leases;
         this.templates = templates;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -235,7 +239,7 @@ public class SessionService {
     public SessionView stop(Caller caller, UUID id) {
         Session session = visibleForUpdate(caller, id);
         requireStatus(session, SessionStatus.RUNNING, "stopped");
-        session.commandIssued("Stopping", clock.instant());
+        session.commandIssued(Session.STOPPING, clock.instant());
         UUID messageId = UUID.randomUUID();
         outbox.add(session.id(), Messaging.COMMANDS, Messaging.NODE_PREFIX + session.nodeId()
                 + Messaging.STOP_SESSION_SUFFIX, messageId, new StopSession(messageId, id, session.version()));
@@ -248,7 +252,7 @@ public class SessionService {
     public SessionView start(Caller caller, UUID id) {
         Session session = visibleForUpdate(caller, id);
         requireStatus(session, SessionStatus.STOPPED, "started");
-        session.commandIssued("Starting", clock.instant());
+        session.commandIssued(Session.STARTING, clock.instant());
         UUID messageId = UUID.randomUUID();
         outbox.add(session.id(), Messaging.COMMANDS, Messaging.NODE_PREFIX + session.nodeId()
                 + Messaging.START_SESSION_SUFFIX, messageId, new StartSession(messageId, id, session.version()));
@@ -280,6 +284,6 @@ public class SessionService {
     }
 
     public SessionView view(Session session) {
-        return SessionView.of(session, properties, clock.instant());
+        return SessionView.of(session, properties, leases.pauseWhileStopped(), clock.instant());
     }
 }

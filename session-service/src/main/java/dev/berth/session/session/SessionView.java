@@ -1,7 +1,6 @@
 package dev.berth.session.session;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +46,12 @@ public record SessionView(
     public record Preview(int port, String url, String pathUrl) {
     }
 
-    /** The session as seen at {@code now}: {@code remainingSeconds} counts down to the lease end. */
-    public static SessionView of(Session session, SessionProperties properties, Instant now) {
+    /**
+     * The session as seen at {@code now}: {@code remainingSeconds} counts down to the lease end, except while the
+     * session is stopped and {@code pauseWhileStopped}.
+     */
+    public static SessionView of(Session session, SessionProperties properties, boolean pauseWhileStopped,
+            Instant now) {
         URI base = properties.publicUrl();
         List<Preview> previews = session.ports().stream().map(port -> new Preview(port,
                 UriComponentsBuilder.fromUri(base).host(session.id() + "-" + port + "." + properties.previewDomain())
@@ -62,7 +65,7 @@ public record SessionView(
                 session.labels(), session.nodeId(), session.containers(), session.ports(), previews,
                 session.version(),
                 session.createdAt(), session.updatedAt(), session.expiresAt(),
-                session.isLive() ? Math.max(0, Duration.between(now, session.expiresAt()).toSeconds()) : 0,
+                session.remaining(now, pauseWhileStopped).toSeconds(),
                 session.runningAt(), session.lastActivityAt(),
                 session.endedAt(), Map.of("self", BASE_PATH + "/" + session.id(), "events",
                         BASE_PATH + "/events"));
