@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Frame;
 
 import dev.berth.contracts.ContainerLabels;
@@ -182,10 +185,37 @@ class LeasesAndReconcilerIT {
     @Test
     @Order(9)
     void aProvisionerKilledInTheMiddleOfACreateFinishesItAfterARestart() throws Exception {
-        Api owner = new Api(stack.gatewayUrl(), stack.token("crash-" + UUID.randomUUID(), false));
-        String id = owner.create("{}").path("id").asString();
-        await().atMost(WITHIN).pollInterval(Duration.ofMillis(10))
-                .until(() -> !owner.get(id).path("status").asString().equals("REQUESTED"));
+        String name = "crash-" + UUID.randomUUID();
+        Api owner = new Api(stack.gatewayUrl(), stack.token(name, false));
+        // the provisioner is frozen the moment the engine reports the session's container created, then killed
+        // (SIGKILL): its create is left halfway, the container made but (mostly) not yet started
+        CompletableFuture<String> killed = new CompletableFuture<>();
+        ServiceProcess provisioner = stack.node().provisioner();
+        ResultCallback.Adapter<Event> watch = stack.docker().eventsCmd()
+                .withEventTypeFilter(EventType.CONTAINER).withEventFilter("create")
+                .withLabelFilter(Map.of(ContainerLabels.OWNER, name))
+                .exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Event event) {
+                        try {
+                            provisioner.freeze();
+                            killed.complete(stack.docker().inspectContainerCmd(event.getId()).exec().getState()
+                                    .getStatus());
+                        } catch (Exception e) {
+                            killed.completeExceptionally(e);
+                        } finally {
+                            provisioner.kill();
+                        }
+                    }
+                });
+        String id;
+        String stateAtKill;
+        try (watch) {
+            id = owner.create("{}").path("id").asString();
+            stateAtKill = killed.get(60, TimeUnit.SECONDS);
+        }
+        System.out.printf("provisioner killed halfway through a create, the container %s%n", stateAtKill);
+        assertThat(owner.get(id).path("status").asString()).isIn("REQUESTED", "PROVISIONING");
 
         Stack.Node restarted = stack.restartProvisioner(stack.node());
 

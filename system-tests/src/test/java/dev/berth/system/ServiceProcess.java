@@ -92,6 +92,11 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " was not healthy within " + timeout + ":\n" + tail(60));
     }
 
+    /** Freezes the process where it is (SIGSTOP), as a machine that hangs would; {@link #kill} still ends it. */
+    void freeze() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
     /** Ends the process at once, as a crash or kill -9 would. */
     void kill() {
         process.destroyForcibly();
