@@ -132,9 +132,14 @@ public record ExecOutput(byte[] stdout, boolean truncated, String stderr) {
             return head.toString(StandardCharsets.UTF_8);
         }
 
-        /** Whether the process wrote to its stdout. */
-        boolean hasStdout() {
-            return sawStdout;
+        /** The first line the process wrote to stdout (without its end), or null while it has not ended. */
+        String firstLine() {
+            if (!sawStdout) {
+                return null;
+            }
+            String seen = stdout.toString(StandardCharsets.UTF_8);
+            int end = seen.indexOf('\n');
+            return end < 0 ? null : seen.substring(0, end);
         }
 
         ExecOutput output() {

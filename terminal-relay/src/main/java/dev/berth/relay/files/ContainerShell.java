@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.reactivestreams.Publisher;
 import org.springframework.http.HttpStatus;
@@ -168,14 +169,14 @@ class ContainerShell {
     }
 
     /**
-     * Runs a command that reads {@code input}, which is sent once the command first writes to its stdout. Does not
-     * block. Fails with the input's own error, after the command ended, when the input failed, and with the
-     * engine's when it refused.
+     * Runs a command that reads what {@code input} makes of the first line it writes to stdout, sent once that line
+     * came. Does not block. Fails with the input's own error, after the command ended, when the input failed, and
+     * with the engine's when it refused.
      *
      * @param loop the event loop that reads {@code input}, or null
      */
-    Mono<Result> feed(String containerId, List<String> argv, Publisher<ByteBuf> input, int maxStdout,
-            EventLoop loop) {
+    Mono<Result> feed(String containerId, List<String> argv, Function<String, Publisher<ByteBuf>> input,
+            int maxStdout, EventLoop loop) {
         return Mono.fromCallable(() -> processes.create(containerId, "files-" + UUID.randomUUID(), argv, false, true,
                         null, Map.of()))
                 .subscribeOn(Schedulers.boundedElastic())

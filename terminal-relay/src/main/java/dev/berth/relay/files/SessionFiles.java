@@ -24,9 +24,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -39,6 +42,7 @@ import org.springframework.stereotype.Component;
 import com.github.dockerjava.api.DockerClient;
 
 import dev.berth.relay.docker.DockerConfig;
+import dev.berth.relay.docker.EngineStreams;
 import dev.berth.relay.exec.ContainerFailures;
 import dev.berth.relay.files.ArchiveEntry.Kind;
 import dev.berth.relay.files.ContainerShell.Probe;
@@ -69,11 +73,12 @@ class SessionFiles {
     static final int MAX_LISTING = 8 * 1024 * 1024;
 
     /**
-     * Writes a file from stdin: $1 bytes, then {@link #COMPLETE}, to path $3 with mode $2 (empty: that of the file
-     * it replaces, else 644), through the temporary name $4 in the nearest directory that exists, after checking
-     * each step of the path from its root ($5...). Says {@code R} on stdout when it is ready for the bytes, then
-     * the mode and whether the file is new once it is in place; exits 10 to 18 when it can not write (the path
-     * concerned, or the reason, on stderr). The directories the file needs are made only once all bytes came.
+     * Puts an uploaded file in place: checks each step of path $3 from its root ($5...), then says on stdout
+     * {@code R <uid> <gid> <directory>}: the nearest directory that exists, where the bytes are to go under the
+     * temporary name $4. Once stdin brings {@link #COMPLETE} and the file has its $1 bytes, it is moved to $3 (the
+     * directories it needs are made only then) with mode $2 (empty: that of the file it replaces, else 644). Answers
+     * the mode and whether the file is new; exits 10 to 18 (the path concerned, or the reason, on stderr) when it can
+     * not write, removing the temporary file.
      */
     private static final String WRITE = """
             size=$1 mode=$2 path=$3 temp=$4; shift 4
@@ -91,11 +96,12 @@ class SessionFiles {
               fi
             done
             [ -n "$dir" ] || exit 14
+            { [ -w "$dir" ] && [ -x "$dir" ]; } || { printf %s "$dir" >&2; exit 15; }
             t=${dir%/}/$temp
-            { [ -w "$dir" ] && (umask 077 && : > "$t"); } 2>/dev/null || { printf %s "$dir" >&2; exit 15; }
-            printf R
-            if ! head -c "$size" > "$t"; then rm -f -- "$t"; exit 16; fi
-            if [ "$(head -c 2)" != ok ]; then rm -f -- "$t"; exit 17; fi
+            printf 'R %s %s %s\n' "$(id -u)" "$(id -g)" "$dir"
+            if [ "$(head -c 2)" != ok ] || [ -L "$t" ] || [ ! -f "$t" ] || [ "$(stat -c %s -- "$t")" != "$size" ]; then
+              rm -f -- "$t"; exit 17
+            fi
             parent=${path%/*}
             mode=${mode:-644}
             if ! { mkdir -p -- "${parent:-/}" && chmod "$mode" -- "$t" && mv -f -- "$t" "$path"; }; then
@@ -125,40 +131,81 @@ class SessionFiles {
             exit 5""";
 
     private final DockerClient streams;
+    private final EngineStreams engine;
     private final ContainerShell shell;
     private final FilesProperties properties;
 
-    SessionFiles(@Qualifier(DockerConfig.STREAMS) DockerClient streams, ContainerShell shell,
+    SessionFiles(@Qualifier(DockerConfig.STREAMS) DockerClient streams, EngineStreams engine, ContainerShell shell,
             FilesProperties properties) {
         this.streams = streams;
+        this.engine = engine;
         this.shell = shell;
         this.properties = properties;
     }
 
     /**
-     * Writes a file from {@code body}, which must hold exactly {@code size} bytes. One command in the container,
-     * as its user, checks the path, then takes the bytes on its stdin as they arrive into a temporary name beside
-     * the file, and moves them in place once all of them arrived: an upload cut short leaves the file as it was.
+     * Writes a file from {@code body}, which must hold exactly {@code size} bytes. A command in the container, as
+     * its user, checks the path and says where the bytes may go; they stream through the engine's archive API into
+     * a temporary name beside the file, and the command moves them in place once all of them arrived: an upload cut
+     * short leaves the file as it was.
      *
      * @param mode permission bits, or null to keep those of the file it replaces (0644 for a new file)
      * @param loop the event loop that reads {@code body}, or null
      */
     Mono<WrittenFile> write(RunningSession session, FilePath path, Integer mode, Flux<DataBuffer> body, long size,
             EventLoop loop) {
+        String container = session.containerId();
+        String temporaryName = ".berth-upload-" + UUID.randomUUID();
         AtomicLong received = new AtomicLong();
         AtomicBoolean cut = new AtomicBoolean();
-        Flux<ByteBuf> input = exactly(body, size, received, cut)
-                .concatWith(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(COMPLETE)));
+        Function<String, Publisher<ByteBuf>> input = line -> {
+            // "R <uid> <gid> <directory>": the nearest directory that exists, writable by the container's user
+            String[] ready = line.split(" ", 4);
+            Flux<ByteBuf> tar = Flux.concat(
+                    Mono.fromSupplier(() -> Unpooled.wrappedBuffer(header(temporaryName, Integer.parseInt(ready[1]),
+                            Integer.parseInt(ready[2]), size))),
+                    exactly(body, size, received, cut),
+                    Mono.fromSupplier(() -> Unpooled.wrappedBuffer(trailer(size))));
+            return engine.putArchive(container, ready[3], tar, loop)
+                    .thenMany(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(COMPLETE)));
+        };
         List<String> argv = new ArrayList<>(List.of("sh", "-c", WRITE, "write", Long.toString(size),
-                mode == null ? "" : Integer.toOctalString(mode), path.value(), ".berth-upload-" + UUID.randomUUID()));
+                mode == null ? "" : Integer.toOctalString(mode), path.value(), temporaryName));
         argv.addAll(path.chain());
-        return shell.feed(session.containerId(), argv, input, 64, loop)
+        return shell.feed(container, argv, input, 2 * FilePath.MAX_LENGTH, loop)
                 .onErrorMap(error -> cut.get()
                         ? RelayException.invalid("body", (received.get() > size ? "is longer than the "
                                 : "ended after " + received.get() + " of the ") + size
                                 + " bytes its length declared; nothing was written")
+                        : noRoom(error) ? new RelayException(HttpStatus.INSUFFICIENT_STORAGE, Problems.NOT_WRITTEN,
+                                "Not written", path + " could not be written: the session has no room left for it; "
+                                        + "nothing was written")
                         : ContainerFailures.of(error))
                 .map(result -> written(path, size, result));
+    }
+
+    private static boolean noRoom(Throwable error) {
+        return error.getMessage() != null && error.getMessage().contains("no space left on device");
+    }
+
+    /** The tar header of a file of {@code size} bytes, readable and writable by its owner only until it is moved. */
+    private static byte[] header(String name, int uid, int gid, long size) {
+        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
+        entry.setUserId(uid);
+        entry.setGroupId(gid);
+        entry.setMode(0600);
+        entry.setSize(size);
+        entry.setModTime(System.currentTimeMillis());
+        byte[] header = new byte[TarConstants.DEFAULT_RCDSIZE];
+        entry.writeEntryHeader(header);
+        return header;
+    }
+
+    /** What follows a tar's one file of {@code size} bytes: its padding, then the end of the archive. */
+    private static byte[] trailer(long size) {
+        int padding = (int) ((TarConstants.DEFAULT_RCDSIZE - size % TarConstants.DEFAULT_RCDSIZE)
+                % TarConstants.DEFAULT_RCDSIZE);
+        return new byte[padding + 2 * TarConstants.DEFAULT_RCDSIZE];
     }
 
     /** What the write command's exit tells. */
@@ -166,7 +213,8 @@ class SessionFiles {
         String named = result.stderr().strip();
         return switch (result.exitCode()) {
             case 0 -> {
-                String[] answer = new String(result.stdout(), StandardCharsets.UTF_8).substring(1).split(" ");
+                String out = new String(result.stdout(), StandardCharsets.UTF_8);
+                String[] answer = out.substring(out.indexOf('\n') + 1).split(" ");
                 yield new WrittenFile(path.value(), size, octal(Integer.parseInt(answer[0], 8)),
                         answer[1].equals("new"));
             }
@@ -177,8 +225,6 @@ class SessionFiles {
             case 13 -> throw notADirectory(named);
             case 14 -> throw notFound(path.root());
             case 15 -> throw notWritable(named);
-            case 16 -> throw new RelayException(HttpStatus.INSUFFICIENT_STORAGE, Problems.NOT_WRITTEN, "Not written",
-                    path + " could not be written (" + named + "); nothing was written");
             case 17 -> throw RelayException.invalid("body", "ended before its declared " + size
                     + " bytes; nothing was written");
             default -> throw new RelayException(HttpStatus.CONFLICT, Problems.NOT_A_DIRECTORY, "Not a directory",

@@ -16,17 +16,17 @@ class ExecOutputTest {
 
     @Test
     void framesAreSplitIntoStdoutAndStderrWhereverTheReadsEnd() {
-        byte[] answer = concat(UPGRADED.getBytes(StandardCharsets.US_ASCII), frame(1, "R"), frame(2, "oops"),
-                frame(1, "644 new"));
+        byte[] answer = concat(UPGRADED.getBytes(StandardCharsets.US_ASCII), frame(1, "R 1000 1000 /work"),
+                frame(2, "oops"), frame(1, "space\n644 new"));
         for (int step = 1; step <= answer.length; step++) {
             ExecOutput.Reader reader = new ExecOutput.Reader(64);
             for (int from = 0; from < answer.length; from += step) {
                 reader.read(Unpooled.wrappedBuffer(answer, from, Math.min(step, answer.length - from)));
             }
             assertThat(reader.upgraded()).isTrue();
-            assertThat(reader.hasStdout()).isTrue();
+            assertThat(reader.firstLine()).isEqualTo("R 1000 1000 /workspace");
             ExecOutput output = reader.output();
-            assertThat(new String(output.stdout(), StandardCharsets.UTF_8)).isEqualTo("R644 new");
+            assertThat(new String(output.stdout(), StandardCharsets.UTF_8)).isEqualTo("R 1000 1000 /workspace\n644 new");
             assertThat(output.stderr()).isEqualTo("oops");
             assertThat(output.truncated()).isFalse();
         }
@@ -54,7 +54,7 @@ class ExecOutputTest {
         assertThat(reader.refusedInFull()).isFalse();
         reader.read(Unpooled.wrappedBuffer(body.substring(10).getBytes(StandardCharsets.US_ASCII)));
         assertThat(reader.refusedInFull()).isTrue();
-        assertThat(reader.hasStdout()).isFalse();
+        assertThat(reader.firstLine()).isNull();
         assertThat(EngineStreams.refusal(reader.status(), reader.refusal()).getMessage())
                 .contains("No such exec instance: 42");
     }
