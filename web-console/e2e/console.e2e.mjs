@@ -204,6 +204,9 @@ try {
   await typeInTerminal(page, 'echo hello\r');
   await waitForTerminalLine(page, 'hello');
   await page.locator('.preview-state.waiting', { hasText: 'not running yet' }).waitFor();
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.locator('.logs .log-empty', { hasText: '/proc/1/fd/1' }).waitFor(); // the workspace prints nothing
+  await page.getByRole('tab', { name: 'Messages' }).click();
   await badgeOf(page, scratchId).filter({ hasText: 'RUNNING' }).waitFor({ timeout: 120_000 });
   await page.screenshot({ path: join(screenshots, 'console-sessions.png') });
 
@@ -280,6 +283,8 @@ try {
   await page.locator('.log-output .log-line', { hasText: /^GET \/about\?x=1\n$/ }).first().waitFor();
   await typeInTerminal(page, 'echo to-the-log-$((6*7)) > /proc/1/fd/2\r');
   await page.locator('.log-output .log-line.log-stderr', { hasText: /^to-the-log-42\n$/ }).waitFor();
+  check(await page.locator('.logs .log-empty').isHidden(), 'the logs panel still says nothing was written');
+  await page.screenshot({ path: join(screenshots, 'console-logs.png') });
   await page.getByRole('tab', { name: 'Messages' }).click();
 
   step('extend the lease');
