@@ -19,6 +19,10 @@ export class LogsPanel {
   readonly element = h('div', { class: 'logs' });
   private readonly output = h('pre', { class: 'log-output', tabindex: 0, 'aria-label': 'Container output' });
   private readonly status = h('p', { class: 'log-status', role: 'status', 'aria-live': 'polite' });
+  /** Shown while the container has printed nothing: the workspace's own main process prints nothing at all. */
+  private readonly empty = h('p', { class: 'hint log-empty', hidden: true },
+    'Nothing yet. This is what the container’s main process writes to its stdout and stderr; a command in the '
+    + 'terminal writes here through /proc/1/fd/1 and /proc/1/fd/2, for example npm start > /proc/1/fd/1 2>&1 &');
   private source: EventSource | null = null;
   private session: Session | null = null;
   private visible = false;
@@ -26,7 +30,7 @@ export class LogsPanel {
   private generation = 0;
 
   constructor(private readonly api: Api) {
-    this.element.append(this.status, this.output);
+    this.element.append(this.status, this.empty, this.output);
   }
 
   show(session: Session | null): void {
@@ -46,6 +50,7 @@ export class LogsPanel {
 
   private stop(): void {
     this.generation++;
+    this.empty.hidden = true;
     this.source?.close();
     this.source = null;
     if (this.retry) {
@@ -83,6 +88,7 @@ export class LogsPanel {
         + encodeURIComponent(ticket));
       source.addEventListener('open', () => {
         this.status.textContent = 'Following the container output';
+        this.empty.hidden = this.output.childNodes.length > 0;
       });
       source.addEventListener('log', (event) => this.append(JSON.parse((event as MessageEvent<string>).data)));
       source.addEventListener('end', () => {
@@ -106,6 +112,7 @@ export class LogsPanel {
   }
 
   private append(line: LogLine): void {
+    this.empty.hidden = true;
     const stick = this.output.scrollTop + this.output.clientHeight >= this.output.scrollHeight - 8;
     this.output.append(h('span', { class: `log-line log-${line.stream}` }, `${line.message}\n`));
     while (this.output.childNodes.length > MAX_LINES) {

@@ -27,7 +27,8 @@ export class TerminalPanel {
   private sessionId: string | null = null;
   private running = false;
   private counter = 0;
-  private loading = false;
+  /** Counts the changes of session or of its running state: work started for an older one is dropped. */
+  private generation = 0;
 
   constructor(private readonly api: Api, private readonly remembered: RememberedTerminals) {
     this.element.append(h('header', { class: 'panel-header' }, h('h2', {}, 'Terminal'), this.tabBar), this.body,
@@ -47,6 +48,7 @@ export class TerminalPanel {
     } else if (running && this.running) {
       return;
     }
+    const generation = ++this.generation;
     this.running = running;
     if (!running) {
       this.closeAll();
@@ -56,21 +58,17 @@ export class TerminalPanel {
       this.renderTabs();
       return;
     }
-    void this.restore(id!);
+    void this.restore(id!, generation);
   }
 
-  private async restore(sessionId: string): Promise<void> {
-    if (this.loading) {
-      return;
-    }
-    this.loading = true;
+  private async restore(sessionId: string, generation: number): Promise<void> {
     replace(this.body);
     this.status.textContent = 'Looking for this tab’s terminals…';
     try {
       const running = new Set((await this.api.terminals(sessionId)).filter((t) => t.status === 'RUNNING')
         .map((t) => t.id));
-      if (this.sessionId !== sessionId) {
-        return;
+      if (generation !== this.generation) {
+        return; // another session was selected meanwhile, or this one stopped: that change has its own restore
       }
       const ids = this.remembered.list(sessionId);
       for (const id of ids) {
@@ -84,14 +82,15 @@ export class TerminalPanel {
         await this.openNew();
       }
     } catch (error) {
-      this.status.textContent = describe(error);
-    } finally {
-      this.loading = false;
+      if (generation === this.generation) {
+        this.status.textContent = describe(error);
+      }
     }
   }
 
   private async openNew(): Promise<void> {
     const sessionId = this.sessionId;
+    const generation = this.generation;
     if (!sessionId || !this.running) {
       return;
     }
@@ -99,7 +98,9 @@ export class TerminalPanel {
     try {
       const size = this.active?.connection.size ?? { cols: 100, rows: 30 };
       const opened = await this.api.openTerminal(sessionId, size.cols, size.rows);
-      if (this.sessionId !== sessionId) {
+      if (generation !== this.generation) {
+        // the page moved on while the shell started: end it rather than leave it running unseen
+        void this.api.closeTerminal(sessionId, opened.id).catch(() => undefined);
         return;
       }
       this.remembered.add(sessionId, opened.id);
@@ -171,6 +172,7 @@ export class TerminalPanel {
     }
     this.tabs.length = 0;
     this.active = null;
+    this.renderTabs();
   }
 
   private renderTabs(): void {

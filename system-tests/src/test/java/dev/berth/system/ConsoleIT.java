@@ -6,14 +6,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * The web console in a real browser against the running stack: {@code web-console/e2e/console.e2e.mjs} drives
- * Debian's Chromium with playwright-core (sign in, create a session, use its terminal, upload an app, see it in the
- * preview, reload, delete) and saves screenshots under {@code docs/}.
+ * Debian's Chromium with playwright-core and saves screenshots under {@code docs/}: development sign-in, two sessions,
+ * two terminals, upload and download, an app whose output shows in the logs and whose page shows in the preview, a
+ * page reload, a narrow window, stop and start, the list's filters, delete all, then sign-in with a pasted token
+ * (minted here with the stack's secret) for another owner. Any console error but the ones it provokes fails it.
  */
 class ConsoleIT {
 
@@ -28,9 +31,13 @@ class ConsoleIT {
         Path root = Path.of(System.getProperty("berth.jars", "..")).toAbsolutePath().normalize();
         Path script = root.resolve("web-console/e2e/console.e2e.mjs");
         Path output = Files.createDirectories(Path.of("target")).resolve("console-e2e.log");
-        Process process = new ProcessBuilder("node", script.toString(), stack.gatewayUrl())
+        String pastingOwner = "pasted-" + UUID.randomUUID().toString().substring(0, 8);
+        ProcessBuilder builder = new ProcessBuilder("node", script.toString(), stack.gatewayUrl())
                 .directory(root.resolve("web-console").toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("BERTH_E2E_TOKEN", stack.token(pastingOwner, false));
+        builder.environment().put("BERTH_E2E_TOKEN_OWNER", pastingOwner);
+        Process process = builder.start();
         boolean ended = process.waitFor(6, TimeUnit.MINUTES);
         if (!ended) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
