@@ -7,11 +7,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
@@ -22,6 +24,8 @@ import dev.berth.contracts.CreateSession;
 import dev.berth.contracts.DeleteSession;
 import dev.berth.contracts.SessionStatus;
 import dev.berth.contracts.SessionStatusChanged;
+import dev.berth.contracts.StartSession;
+import dev.berth.contracts.StopSession;
 
 /** Sessions of several containers: start order, readiness, names on the session's network, failures. */
 class MultiContainerTest extends ProvisionerTestSupport {
@@ -196,6 +200,52 @@ class MultiContainerTest extends ProvisionerTestSupport {
         assertThat(Duration.between(sent, Instant.now())).as("not the 120 s the sibling may take")
                 .isLessThan(Duration.ofSeconds(25));
         assertNothingLeft(id, volumes);
+    }
+
+    @Test
+    void stopAndStartStopAndStartEveryContainerAndTheSessionRunsOnlyOnceAllAreReadyAgain() throws Exception {
+        UUID id = UUID.randomUUID();
+        // "slow" is ready 2 s after each start of it; "web" (listed first) starts once it is
+        ContainerSpec web = spec("web", server(3000, "web"), List.of("slow"),
+                new ContainerSpec.Readiness(answers("http://localhost:3000"), 30), null);
+        ContainerSpec slow = spec("slow", List.of("sh", "-c",
+                "rm -f /tmp/ready; (sleep 2; touch /tmp/ready) & exec sleep infinity"), List.of(),
+                new ContainerSpec.Readiness(List.of("test", "-f", "/tmp/ready"), 30), null);
+        send(create(id, List.of(web, slow)));
+        List<String> ids = awaitStatus(id, SessionStatus.RUNNING).containers().stream()
+                .map(state -> state.containerId()).toList();
+
+        send(new StopSession(UUID.randomUUID(), id, 2));
+        SessionStatusChanged stopped = awaitStatus(id, SessionStatus.STOPPED);
+        assertThat(stopped.containers()).extracting(state -> state.name()).containsExactly("web", "slow");
+        assertThat(ids).allSatisfy(container -> assertThat(DOCKER.inspectContainerCmd(container).exec().getState()
+                .getRunning()).as(container).isFalse());
+
+        send(new StartSession(UUID.randomUUID(), id, 3));
+        SessionStatusChanged running = awaitStatus(id, SessionStatus.RUNNING);
+        assertThat(running.containers()).extracting(state -> state.containerId()).as("the same containers, in the "
+                + "template's order").containsExactlyElementsOf(ids);
+        assertThat(ids).allSatisfy(container -> assertThat(DOCKER.inspectContainerCmd(container).exec().getState()
+                .getRunning()).as(container).isTrue());
+        assertThat(exitCode(ids.get(1), "test", "-f", "/tmp/ready")).as("slow was ready again when the session ran")
+                .isZero();
+        Instant slowStarted = Instant.parse(DOCKER.inspectContainerCmd(ids.get(1)).exec().getState().getStartedAt());
+        Instant webStarted = Instant.parse(DOCKER.inspectContainerCmd(ids.get(0)).exec().getState().getStartedAt());
+        assertThat(webStarted).as("web starts again once slow is ready again").isAfter(slowStarted.plusSeconds(1));
+
+        send(new DeleteSession(UUID.randomUUID(), id, 4, "USER"));
+        awaitStatus(id, SessionStatus.TERMINATED);
+        assertNothingLeft(id, List.of());
+    }
+
+    private static long exitCode(String container, String... command) throws InterruptedException {
+        String exec = DOCKER.execCreateCmd(container).withCmd(command).withAttachStdout(true).withAttachStderr(true)
+                .exec().getId();
+        DOCKER.execStartCmd(exec).exec(new ResultCallback.Adapter<>()).awaitCompletion(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 50 && DOCKER.inspectExecCmd(exec).exec().isRunning(); i++) {
+            pause(Duration.ofMillis(100));
+        }
+        return DOCKER.inspectExecCmd(exec).exec().getExitCodeLong();
     }
 
     @Test

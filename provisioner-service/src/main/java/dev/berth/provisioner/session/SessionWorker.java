@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -143,18 +144,24 @@ public class SessionWorker {
         UUID sessionId = requireSession(command.sessionId(), command);
         log.info("Starting session {} again (sequence {})", sessionId, command.sequence());
         locked(sessionId, () -> {
+            List<ContainerSpec> specs = resources.existingSpecs(sessionId);
+            if (specs.isEmpty()) {
+                publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(),
+                        "Its containers are gone from node " + node.id());
+                return;
+            }
             List<ContainerState> started;
             try {
-                started = resources.startAll(sessionId);
+                // in order, each ready before those that depend on it start, as at create
+                started = startInOrder(sessionId, specs, spec -> resources.startExisting(sessionId, spec));
             } catch (RuntimeException e) {
                 String reason = reason(e);
                 log.warn("Session {} did not start again on node {}: {}", sessionId, node.id(), reason);
+                expectedExits.during(sessionId, () -> {
+                    removeQuietly(sessionId);
+                    return null;
+                });
                 publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(), reason);
-                return;
-            }
-            if (started.isEmpty()) {
-                publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(),
-                        "Its containers are gone from node " + node.id());
                 return;
             }
             publish(sessionId, command.sequence(), SessionStatus.RUNNING, started, null);
@@ -248,10 +255,17 @@ public class SessionWorker {
             }
         }
         resources.createNetwork(command.sessionId(), command.owner());
-        // each container starts once those it depends on are ready; containers independent of each other
-        // start at the same time. The first to fail fails the session at once: what runs or is still getting
-        // ready is removed then, rather than waited for.
-        UUID sessionId = command.sessionId();
+        return startInOrder(command.sessionId(), specs,
+                spec -> resources.startContainer(command.sessionId(), command.owner(), spec, specs.indexOf(spec)));
+    }
+
+    /**
+     * Starts the session's containers, each once those it depends on are ready; containers independent of each
+     * other start at the same time. The first to fail fails the whole at once: what runs or is still getting
+     * ready is removed then, rather than waited for. Answers the containers in the order of {@code specs}.
+     */
+    private List<ContainerState> startInOrder(UUID sessionId, List<ContainerSpec> specs,
+            Function<ContainerSpec, ContainerState> starter) {
         AtomicBoolean abandoned = new AtomicBoolean();
         CompletableFuture<Void> firstFailure = new CompletableFuture<>();
         Map<String, CompletableFuture<ContainerState>> started = new HashMap<>();
@@ -263,7 +277,7 @@ public class SessionWorker {
                         .thenApplyAsync(ready -> {
                             try {
                                 abandonedAlready(abandoned, spec);
-                                ContainerState state = resources.startContainer(sessionId, command.owner(), spec);
+                                ContainerState state = starter.apply(spec);
                                 // made after the removal below looked for it? then it is removed after all starts
                                 abandonedAlready(abandoned, spec);
                                 resources.awaitReady(sessionId, spec);
