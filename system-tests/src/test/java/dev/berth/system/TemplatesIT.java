@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +70,34 @@ class TemplatesIT {
                     command: ["sh", "-c", "echo no disk for the database >&2; exit 4"]
                     readiness: ["false"]
                 """);
+        // an independent container runs (with a volume of its own: its image declares one) when the other exits
+        Files.writeString(stack.templates().resolve("halfway.yml"), """
+                name: halfway
+                containers:
+                  - name: up
+                    image: berth/docker:latest
+                    command: ["sleep", "infinity"]
+                  - name: broken
+                    image: berth/workspace:latest
+                    command: ["sh", "-c", "sleep 4; echo the disk went away >&2; exit 7"]
+                    readiness: ["false"]
+                    readinessTimeoutSeconds: 60
+                """);
+    }
+
+    /** Which of {@code ports} on {@code host} can be connected to from inside the session's first container. */
+    private static String reach(String session, String host, List<Integer> ports) {
+        JsonNode result = api.call("POST", "/api/v1/sessions/" + session + "/exec", Api.JSON.writeValueAsString(
+                Map.of("command", List.of("node", "-e", "const net = require('net'); const out = [];"
+                        + " const ports = " + ports + "; let left = ports.length;"
+                        + " const done = (p, what) => { out.push(p + ' ' + what); if (--left === 0) {"
+                        + " console.log(out.sort().join(', ')); process.exit(0); } };"
+                        + " for (const p of ports) { const s = net.connect(p, '" + host + "');"
+                        + " s.setTimeout(2000, () => { s.destroy(); done(p, 'unreachable'); });"
+                        + " s.on('connect', () => { s.destroy(); done(p, 'reached'); });"
+                        + " s.on('error', e => done(p, 'unreachable ' + e.code)); }"),
+                        "timeoutSeconds", 20))).json();
+        return result.path("stdout").asString().strip();
     }
 
     private static String preview(String sessionId, int port) {
@@ -108,6 +137,35 @@ class TemplatesIT {
                         "timeoutSeconds", 20))).json();
         assertThat(reached.path("stdout").asString()).startsWith("unreachable");
 
+        // the host, through the session network's gateway address: none of Berth's internal services answers
+        String hostSide = stack.docker().inspectContainerCmd(running.path("containers").get(0).path("containerId")
+                .asString()).exec().getNetworkSettings().getNetworks().values().iterator().next().getGateway();
+        int sessionService = stack.sessionService().port();
+        int relay = stack.node().relay().port();
+        int provisioner = stack.node().provisioner().port();
+        assertThat(reach(first, hostSide, List.of(sessionService, relay, provisioner)))
+                .as("session-service, relay and provisioner from a session container, via " + hostSide)
+                .doesNotContain("reached").contains(sessionService + " unreachable").contains(relay + " unreachable")
+                .contains(provisioner + " unreachable");
+
+        // stop and start: every container stops, and every one runs and is ready again before RUNNING
+        List<String> firstContainers = running.path("containers").findValues("containerId").stream()
+                .map(JsonNode::asString).toList();
+        assertThat(api.call("POST", "/api/v1/sessions/" + first + "/stop", null).status()).isLessThan(300);
+        JsonNode stopped = api.awaitStatus(first, "STOPPED", WITHIN);
+        assertThat(stopped.path("containers").findValues("name").stream().map(JsonNode::asString))
+                .containsExactly("web", "api");
+        assertThat(firstContainers).allSatisfy(container -> assertThat(stack.docker().inspectContainerCmd(container)
+                .exec().getState().getRunning()).as(container).isFalse());
+        assertThat(api.call("POST", "/api/v1/sessions/" + first + "/start", null).status()).isLessThan(300);
+        JsonNode again = api.awaitStatus(first, "RUNNING", WITHIN);
+        assertThat(again.path("containers").findValues("containerId").stream().map(JsonNode::asString))
+                .containsExactlyElementsOf(firstContainers);
+        assertThat(firstContainers).allSatisfy(container -> assertThat(stack.docker().inspectContainerCmd(container)
+                .exec().getState().getRunning()).as(container).isTrue());
+        assertThat(preview(first, 3000)).as("web answers with what its API says, at once")
+                .startsWith("web sees api of " + first);
+
         Api.Response third = api.call("POST", "/api/v1/sessions", "{\"template\": \"duo\"}");
         assertThat(third.status()).isEqualTo(409);
         assertThat(third.json().path("existingSessionId").asString()).isEqualTo(first);
@@ -135,6 +193,32 @@ class TemplatesIT {
             assertThat(stack.containers()).noneMatch(container -> id.equals(
                     container.getLabels().get(ContainerLabels.SESSION)));
             assertThat(stack.networks()).noneMatch(network -> network.getName().endsWith(id));
+        });
+    }
+
+    @Test
+    void aContainerThatFailsWhileAnIndependentOneRunsFailsTheSessionAndLeavesNothing() {
+        String id = api.create("{\"template\": \"halfway\"}").path("id").asString();
+        List<String> volumes = await().atMost(WITHIN).until(() -> stack.containers().stream()
+                .filter(container -> id.equals(container.getLabels().get(ContainerLabels.SESSION))
+                        && "up".equals(container.getLabels().get(ContainerLabels.CONTAINER))
+                        && "running".equals(container.getState()))
+                .findFirst().map(container -> stack.docker().inspectContainerCmd(container.getId()).exec()
+                        .getMounts().stream().map(mount -> mount.getName()).filter(Objects::nonNull).toList())
+                .orElse(null), Objects::nonNull);
+        assertThat(volumes).as("the running container's own volume").isNotEmpty();
+        assertThat(api.get(id).path("status").asString()).as("still starting").isEqualTo("PROVISIONING");
+
+        JsonNode failed = awaitEnd(id);
+        assertThat(failed.path("status").asString()).isEqualTo("FAILED");
+        assertThat(failed.path("statusReason").asString()).startsWith("Container broken exited with code 7")
+                .contains("the disk went away");
+        await().atMost(WITHIN).untilAsserted(() -> {
+            assertThat(stack.containers()).noneMatch(container -> id.equals(
+                    container.getLabels().get(ContainerLabels.SESSION)));
+            assertThat(stack.networks()).noneMatch(network -> network.getName().endsWith(id));
+            assertThat(stack.docker().listVolumesCmd().exec().getVolumes()).noneMatch(volume -> volumes.contains(
+                    volume.getName()));
         });
     }
 

@@ -3,20 +3,26 @@ package dev.berth.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 
 import dev.berth.contracts.ContainerLabels;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The built-in todo-stack template: two sessions at once, each a web front end, an API and a PostgreSQL of
- * its own, used through the preview like a visitor would; neither database reachable from elsewhere.
+ * its own, used through the preview like a visitor would; neither session's database or API reachable from the
+ * other's containers or from a workspace session.
  */
 class TodoStackIT {
 
@@ -40,15 +46,56 @@ class TodoStackIT {
         return listed.json().findValues("title").stream().map(JsonNode::asString).toList();
     }
 
-    /** Whether {@code host:port} can be connected to from inside the session's first container. */
-    private static String reach(String session, String host, int port) {
-        JsonNode result = api.call("POST", "/api/v1/sessions/" + session + "/exec", Api.JSON.writeValueAsString(
-                Map.of("command", List.of("node", "-e", "const s = require('net').connect(" + port + ", '" + host
-                        + "'); s.setTimeout(3000, () => { console.log('unreachable'); process.exit(0); });"
-                        + " s.on('connect', () => { console.log('reached'); process.exit(0); });"
-                        + " s.on('error', e => { console.log('unreachable ' + e.code); process.exit(0); });"),
-                        "timeoutSeconds", 20))).json();
-        return result.path("stdout").asString().strip();
+    /** The address of the session's container of that name on the session's network. */
+    private static String address(JsonNode session, String name) {
+        for (JsonNode container : session.path("containers")) {
+            if (name.equals(container.path("name").asString())) {
+                return stack.docker().inspectContainerCmd(container.path("containerId").asString()).exec()
+                        .getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
+            }
+        }
+        throw new AssertionError("No container " + name + " in " + session);
+    }
+
+    /**
+     * Whether {@code host:port} can be connected to from inside the session's container of that name (null: its
+     * first), with one exec and a short connect timeout.
+     */
+    private static String reach(String session, String container, String host, int port) {
+        String script = "const s = require('net').connect(" + port + ", '" + host
+                + "'); s.setTimeout(2000, () => { console.log('unreachable'); process.exit(0); });"
+                + " s.on('connect', () => { console.log('reached'); process.exit(0); });"
+                + " s.on('error', e => { console.log('unreachable ' + e.code); process.exit(0); });";
+        if (container == null) {
+            JsonNode result = api.call("POST", "/api/v1/sessions/" + session + "/exec", Api.JSON.writeValueAsString(
+                    Map.of("command", List.of("node", "-e", script), "timeoutSeconds", 20))).json();
+            return result.path("stdout").asString().strip();
+        }
+        String id = containerId(session, container);
+        String exec = stack.docker().execCreateCmd(id).withCmd("node", "-e", script).withAttachStdout(true)
+                .withAttachStderr(true).exec().getId();
+        StringBuilder out = new StringBuilder();
+        try {
+            stack.docker().execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            }).awaitCompletion(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out.toString().strip();
+    }
+
+    private static String containerId(String session, String name) {
+        for (JsonNode container : api.get(session).path("containers")) {
+            if (name.equals(container.path("name").asString())) {
+                return container.path("containerId").asString();
+            }
+        }
+        throw new AssertionError("No container " + name + " in session " + session);
     }
 
     @Test
@@ -79,12 +126,23 @@ class TodoStackIT {
         assertThat(titles(first)).containsExactly("milk for the first");
         assertThat(todo(first, "POST", "/api/todos", "{\"title\": \"\"}").status()).isEqualTo(400);
 
-        // the first session's database, by its address, from the second session and from a workspace session
-        String database = stack.docker().inspectContainerCmd(running.path("containers").get(2).path("containerId")
-                .asString()).exec().getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
-        assertThat(reach(second, database, 5432)).startsWith("unreachable");
-        assertThat(reach(workspace, database, 5432)).startsWith("unreachable");
-        assertThat(reach(second, "db", 5432)).as("its own database, by name").isEqualTo("reached");
+        // each session's database and API, by their addresses, from the other session's web and API
+        // containers and from a workspace session; each reaches its own by name
+        JsonNode secondRunning = api.get(second);
+        String firstDb = address(running, "db");
+        String secondDb = address(secondRunning, "db");
+        String firstApi = address(running, "api");
+        String secondApi = address(secondRunning, "api");
+        int apiPort = 4000;
+        assertThat(reach(second, "web", firstDb, 5432)).startsWith("unreachable");
+        assertThat(reach(workspace, null, firstDb, 5432)).startsWith("unreachable");
+        assertThat(reach(first, "web", secondDb, 5432)).startsWith("unreachable");
+        assertThat(reach(first, "api", secondDb, 5432)).startsWith("unreachable");
+        assertThat(reach(first, "api", secondApi, apiPort)).startsWith("unreachable");
+        assertThat(reach(second, "api", firstApi, apiPort)).startsWith("unreachable");
+        assertThat(reach(second, "web", "db", 5432)).as("its own database, by name").isEqualTo("reached");
+        assertThat(reach(first, "api", "db", 5432)).as("its own database, by name").isEqualTo("reached");
+        assertThat(reach(first, "web", "api", apiPort)).as("its own API, by name").isEqualTo("reached");
 
         for (String id : List.of(first, second, workspace)) {
             api.delete(id);

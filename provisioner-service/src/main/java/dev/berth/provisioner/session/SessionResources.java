@@ -41,6 +41,8 @@ import dev.berth.contracts.ContainerState;
 import dev.berth.contracts.PublishedPort;
 import dev.berth.provisioner.docker.DockerEngine;
 import dev.berth.provisioner.node.NodeProperties;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a session is made of on the node's engine: a network of its own and its containers, all labelled
@@ -61,6 +63,13 @@ public class SessionResources {
               i=$((i + 1)); sleep 0.1 2>/dev/null || sleep 1
             done
             exit 1""";
+    /** How a container tells it is ready (JSON of its readiness), for starting it again after a stop. */
+    static final String READINESS_LABEL = "berth.readiness";
+    /** The containers of its session it starts after (names, comma-separated), for starting it again. */
+    static final String DEPENDS_ON_LABEL = "berth.depends-on";
+    /** Where the container is listed in its template (0: first, where terminals and files go). */
+    static final String POSITION_LABEL = "berth.position";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final LogConfig BOUNDED_LOGS = new LogConfig(LogConfig.LoggingType.JSON_FILE,
             Map.of("max-size", "10m", "max-file", "2"));
 
@@ -91,11 +100,14 @@ public class SessionResources {
         }
     }
 
-    /** Creates (unless it exists) and starts a container of the session; answers it as it runs. */
-    ContainerState startContainer(UUID sessionId, String owner, ContainerSpec spec) {
+    /**
+     * Creates (unless it exists) and starts a container of the session, listed at {@code position} in its
+     * template; answers it as it runs.
+     */
+    ContainerState startContainer(UUID sessionId, String owner, ContainerSpec spec, int position) {
         String name = containerName(sessionId, spec);
         try {
-            engine.call(docker -> create(docker, sessionId, owner, spec, name));
+            engine.call(docker -> create(docker, sessionId, owner, spec, name, position));
         } catch (ConflictException e) {
             log.info("Container {} exists already (command delivered again); starting it if needed", name);
         } catch (NotFoundException e) {
@@ -139,7 +151,7 @@ public class SessionResources {
             if (readiness == null) {
                 return;
             }
-            Check check = check(name, readiness.command(), Duration.ofSeconds(10));
+            Check check = checkWhileRunning(spec, name, readiness.command(), Duration.ofSeconds(10));
             if (check.ready()) {
                 return;
             }
@@ -154,7 +166,7 @@ public class SessionResources {
                 List<String> loop = new ArrayList<>(List.of("sh", "-c", READINESS_LOOP, "readiness",
                         Long.toString(Math.max(1, Duration.ofNanos(left).toMillis() / 100))));
                 loop.addAll(readiness.command());
-                Check looped = check(name, loop, Duration.ofNanos(left).plusSeconds(5));
+                Check looped = checkWhileRunning(spec, name, loop, Duration.ofNanos(left).plusSeconds(5));
                 if (looped.ready()) {
                     return;
                 }
@@ -176,6 +188,24 @@ public class SessionResources {
 
         boolean ready() {
             return exitCode != null && exitCode == 0;
+        }
+    }
+
+    /**
+     * A check that the engine refuses because the container stopped meanwhile (it answers 409 or 500 "is not
+     * running", depending on the moment) fails as the container's exit, with its code and last output.
+     */
+    private Check checkWhileRunning(ContainerSpec spec, String name, List<String> command, Duration timeout) {
+        try {
+            return check(name, command, timeout);
+        } catch (RuntimeException e) {
+            InspectContainerResponse.ContainerState state = engine.call(docker -> docker.inspectContainerCmd(name)
+                    .exec()).getState();
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                throw new ProvisioningFailure("Container " + spec.name() + " exited with code "
+                        + state.getExitCodeLong() + tail(name));
+            }
+            throw e;
         }
     }
 
@@ -245,20 +275,57 @@ public class SessionResources {
         return states(sessionId);
     }
 
-    /** Starts the session's existing containers again; answers them as they run, with their new ports. */
-    List<ContainerState> startAll(UUID sessionId) {
-        for (Container container : containersOf(sessionId)) {
-            try {
-                engine.run(docker -> docker.startContainerCmd(container.getId()).exec());
-            } catch (NotModifiedException e) {
-                log.debug("Container {} runs already", container.getId());
-            }
+    /**
+     * The session's existing containers as they were made: name, image, readiness and dependencies (from their
+     * labels), so they can be started again in order, each ready before those that depend on it start.
+     */
+    List<ContainerSpec> existingSpecs(UUID sessionId) {
+        return containersOf(sessionId).stream().sorted(IN_TEMPLATE_ORDER).map(container -> {
+            Map<String, String> labels = container.getLabels();
+            String dependsOn = labels.getOrDefault(DEPENDS_ON_LABEL, "");
+            return new ContainerSpec(labels.get(ContainerLabels.CONTAINER), container.getImage(), null, null, null,
+                    dependsOn.isBlank() ? List.of() : List.of(dependsOn.split(",")), readiness(labels), null);
+        }).toList();
+    }
+
+    /** As the template lists them (containers made before positions were labelled: by name). */
+    private static final Comparator<Container> IN_TEMPLATE_ORDER = Comparator
+            .comparingInt((Container container) -> position(container.getLabels()))
+            .thenComparing(container -> String.valueOf(container.getLabels().get(ContainerLabels.CONTAINER)));
+
+    private static int position(Map<String, String> labels) {
+        try {
+            return Integer.parseInt(labels.getOrDefault(POSITION_LABEL, ""));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
         }
-        return states(sessionId);
+    }
+
+    private static ContainerSpec.Readiness readiness(Map<String, String> labels) {
+        String readiness = labels.get(READINESS_LABEL);
+        try {
+            return readiness == null ? null : JSON.readValue(readiness, ContainerSpec.Readiness.class);
+        } catch (JacksonException e) {
+            log.warn("Unreadable readiness label {}: {}", readiness, e.getOriginalMessage());
+            return null;
+        }
+    }
+
+    /** Starts an existing container of the session again; answers it as it runs, with its new ports. */
+    ContainerState startExisting(UUID sessionId, ContainerSpec spec) {
+        String name = containerName(sessionId, spec);
+        try {
+            engine.run(docker -> docker.startContainerCmd(name).exec());
+        } catch (NotModifiedException e) {
+            log.debug("Container {} runs already", name);
+        }
+        InspectContainerResponse container = engine.call(docker -> docker.inspectContainerCmd(name).exec());
+        return new ContainerState(spec.name(), container.getId(), container.getConfig().getImage(),
+                publishedPorts(container));
     }
 
     private List<ContainerState> states(UUID sessionId) {
-        return containersOf(sessionId).stream().map(container -> {
+        return containersOf(sessionId).stream().sorted(IN_TEMPLATE_ORDER).map(container -> {
             InspectContainerResponse inspected = engine.call(docker -> docker.inspectContainerCmd(container.getId())
                     .exec());
             return new ContainerState(container.getLabels().get(ContainerLabels.CONTAINER), inspected.getId(),
@@ -313,7 +380,8 @@ public class SessionResources {
                 .filter(Objects::nonNull).distinct().count();
     }
 
-    private CreateContainerResponse create(DockerClient docker, UUID sessionId, String owner, ContainerSpec spec, String name) {
+    private CreateContainerResponse create(DockerClient docker, UUID sessionId, String owner, ContainerSpec spec,
+            String name, int position) {
         List<Integer> ports = spec.ports() == null ? List.of() : spec.ports();
         ContainerSpec.Limits own = spec.limits();
         long memory = own != null && own.memoryBytes() != null ? own.memoryBytes() : limits.memory().toBytes();
@@ -333,6 +401,13 @@ public class SessionResources {
                         .toList());
         Map<String, String> labels = labels(sessionId, owner);
         labels.put(ContainerLabels.CONTAINER, spec.name());
+        labels.put(POSITION_LABEL, Integer.toString(position));
+        if (spec.readiness() != null) {
+            labels.put(READINESS_LABEL, JSON.writeValueAsString(spec.readiness()));
+        }
+        if (spec.dependsOn() != null && !spec.dependsOn().isEmpty()) {
+            labels.put(DEPENDS_ON_LABEL, String.join(",", spec.dependsOn()));
+        }
         if (!privileged) {
             host.withCapDrop(Capability.ALL).withSecurityOpts(List.of("no-new-privileges"));
         }

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,18 +144,24 @@ public class SessionWorker {
         UUID sessionId = requireSession(command.sessionId(), command);
         log.info("Starting session {} again (sequence {})", sessionId, command.sequence());
         locked(sessionId, () -> {
+            List<ContainerSpec> specs = resources.existingSpecs(sessionId);
+            if (specs.isEmpty()) {
+                publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(),
+                        "Its containers are gone from node " + node.id());
+                return;
+            }
             List<ContainerState> started;
             try {
-                started = resources.startAll(sessionId);
+                // in order, each ready before those that depend on it start, as at create
+                started = startInOrder(sessionId, specs, spec -> resources.startExisting(sessionId, spec));
             } catch (RuntimeException e) {
                 String reason = reason(e);
                 log.warn("Session {} did not start again on node {}: {}", sessionId, node.id(), reason);
+                expectedExits.during(sessionId, () -> {
+                    removeQuietly(sessionId);
+                    return null;
+                });
                 publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(), reason);
-                return;
-            }
-            if (started.isEmpty()) {
-                publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(),
-                        "Its containers are gone from node " + node.id());
                 return;
             }
             publish(sessionId, command.sequence(), SessionStatus.RUNNING, started, null);
@@ -247,29 +255,70 @@ public class SessionWorker {
             }
         }
         resources.createNetwork(command.sessionId(), command.owner());
-        // each container starts once those it depends on are ready; containers independent of each other
-        // start at the same time
+        return startInOrder(command.sessionId(), specs,
+                spec -> resources.startContainer(command.sessionId(), command.owner(), spec, specs.indexOf(spec)));
+    }
+
+    /**
+     * Starts the session's containers, each once those it depends on are ready; containers independent of each
+     * other start at the same time. The first to fail fails the whole at once: what runs or is still getting
+     * ready is removed then, rather than waited for. Answers the containers in the order of {@code specs}.
+     */
+    private List<ContainerState> startInOrder(UUID sessionId, List<ContainerSpec> specs,
+            Function<ContainerSpec, ContainerState> starter) {
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CompletableFuture<Void> firstFailure = new CompletableFuture<>();
         Map<String, CompletableFuture<ContainerState>> started = new HashMap<>();
         try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
             for (ContainerSpec spec : StartOrder.of(specs)) {
                 CompletableFuture<?>[] dependencies = spec.dependsOn() == null ? new CompletableFuture<?>[0]
                         : spec.dependsOn().stream().map(started::get).toArray(CompletableFuture<?>[]::new);
-                started.put(spec.name(), CompletableFuture.allOf(dependencies).thenApplyAsync(ready -> {
-                    try {
-                        ContainerState state = resources.startContainer(command.sessionId(), command.owner(), spec);
-                        resources.awaitReady(command.sessionId(), spec);
-                        return state;
-                    } catch (ProvisioningFailure e) {
-                        throw e;
-                    } catch (RuntimeException e) {
-                        throw new ProvisioningFailure(specs.size() == 1 ? reason(e)
-                                : "Container " + spec.name() + ": " + reason(e));
+                CompletableFuture<ContainerState> container = CompletableFuture.allOf(dependencies)
+                        .thenApplyAsync(ready -> {
+                            try {
+                                abandonedAlready(abandoned, spec);
+                                ContainerState state = starter.apply(spec);
+                                // made after the removal below looked for it? then it is removed after all starts
+                                abandonedAlready(abandoned, spec);
+                                resources.awaitReady(sessionId, spec);
+                                return state;
+                            } catch (ProvisioningFailure e) {
+                                throw e;
+                            } catch (RuntimeException e) {
+                                throw new ProvisioningFailure(specs.size() == 1 ? reason(e)
+                                        : "Container " + spec.name() + ": " + reason(e));
+                            }
+                        }, starts);
+                container.whenComplete((state, failure) -> {
+                    if (failure != null) {
+                        firstFailure.completeExceptionally(failure instanceof CompletionException wrapped
+                                && wrapped.getCause() != null ? wrapped.getCause() : failure);
                     }
-                }, starts));
+                });
+                started.put(spec.name(), container);
+            }
+            try {
+                CompletableFuture.anyOf(CompletableFuture.allOf(started.values().toArray(CompletableFuture<?>[]::new)),
+                        firstFailure).join();
+            } catch (CompletionException e) {
+                abandoned.set(true);
+                // the containers still getting ready stop waiting once they are gone
+                expectedExits.during(sessionId, () -> {
+                    removeQuietly(sessionId);
+                    return null;
+                });
+                throw e;
             }
             return specs.stream().map(spec -> started.get(spec.name()).join()).toList();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** Refuses to go on with a container once another of its session failed. */
+    private static void abandonedAlready(AtomicBoolean abandoned, ContainerSpec spec) {
+        if (abandoned.get()) {
+            throw new ProvisioningFailure("Container " + spec.name() + " was not started: another one failed");
         }
     }
 
