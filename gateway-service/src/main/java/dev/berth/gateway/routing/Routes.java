@@ -82,7 +82,7 @@ public class Routes {
                         .path("/api/v1/sessions", "/api/v1/sessions/**", "/api/v1/nodes", "/api/v1/nodes/**",
                                 "/api/v1/images", "/api/v1/templates", "/api/v1/usage")
                         .filters(filters -> filters.filter((exchange, chain) -> {
-                            forgetDeleted(exchange, placements);
+                            forgetChanged(exchange, placements);
                             return chain.filter(exchange);
                         }))
                         .metadata(SERVICE, SESSION_SERVICE)
@@ -100,17 +100,22 @@ public class Routes {
                 .build();
     }
 
-    /** A session deleted through the gateway stops being routed at once. */
-    private static void forgetDeleted(ServerWebExchange exchange, SessionPlacements placements) {
-        if (exchange.getRequest().getMethod() != HttpMethod.DELETE) {
+    /**
+     * A session changed through the gateway (deleted, stopped, started) is looked up again on its next request: a
+     * deleted one stops being routed at once, and one started again is reached on its new ports.
+     */
+    private static void forgetChanged(ServerWebExchange exchange, SessionPlacements placements) {
+        if (exchange.getRequest().getMethod() == HttpMethod.GET) {
             return;
         }
         String path = exchange.getRequest().getPath().value();
-        if (path.equals("/api/v1/sessions")) {
+        if (path.equals("/api/v1/sessions") && exchange.getRequest().getMethod() == HttpMethod.DELETE) {
             placements.forgetAll();
         } else if (path.startsWith("/api/v1/sessions/")) {
+            String rest = path.substring("/api/v1/sessions/".length());
+            int slash = rest.indexOf('/');
             try {
-                placements.forget(UUID.fromString(path.substring("/api/v1/sessions/".length())));
+                placements.forget(UUID.fromString(slash < 0 ? rest : rest.substring(0, slash)));
             } catch (IllegalArgumentException e) {
                 // not a session id: nothing to forget
             }

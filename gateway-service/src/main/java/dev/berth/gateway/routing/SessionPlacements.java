@@ -13,11 +13,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.berth.contracts.SessionStatus;
 import reactor.core.publisher.Mono;
 
 /**
  * Where each session lives, learned from session-service ({@code /internal/v1/sessions/{id}} with the
- * internal token) and kept briefly. A session deleted through the gateway is forgotten at once.
+ * internal token) and kept briefly while it runs. A session deleted, stopped or started through the gateway is
+ * forgotten at once.
  */
 @Component
 public class SessionPlacements {
@@ -64,8 +66,16 @@ public class SessionPlacements {
         cache.values().removeIf(cached -> now >= cached.expiresAtNanos());
     }
 
+    /**
+     * Keeps a running session's placement, or that there is no such session; a session in any other state is asked
+     * about again on its next request, so it is routed as soon as it runs.
+     */
     private void remember(UUID sessionId, Placement placement) {
-        cache.put(sessionId, new Cached(placement, System.nanoTime() + ttl.toNanos()));
+        if (placement == null || placement.status() == SessionStatus.RUNNING) {
+            cache.put(sessionId, new Cached(placement, System.nanoTime() + ttl.toNanos()));
+        } else {
+            cache.remove(sessionId);
+        }
     }
 
     private record Cached(Placement placement, long expiresAtNanos) {

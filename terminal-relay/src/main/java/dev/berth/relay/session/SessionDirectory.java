@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
+import dev.berth.contracts.SessionStatus;
 import dev.berth.relay.web.Problems;
 import dev.berth.relay.web.RelayException;
 import reactor.core.publisher.Mono;
@@ -48,9 +49,20 @@ public class SessionDirectory {
                 .onErrorMap(e -> !(e instanceof RelayException),
                         e -> new RelayException(HttpStatus.SERVICE_UNAVAILABLE, Problems.SERVICE_UNAVAILABLE,
                                 "Service unavailable", "session-service did not answer; try again shortly"))
-                .doOnNext(placement -> cache.put(sessionId, new Cached(placement, System.nanoTime() + ttl.toNanos())))
-                .switchIfEmpty(Mono.fromRunnable(
-                        () -> cache.put(sessionId, new Cached(null, System.nanoTime() + ttl.toNanos()))));
+                .doOnNext(placement -> remember(sessionId, placement))
+                .switchIfEmpty(Mono.fromRunnable(() -> remember(sessionId, null)));
+    }
+
+    /**
+     * Keeps a running session's placement, or that there is no such session; a session in any other state is asked
+     * about again on its next request, so it is served as soon as it runs again.
+     */
+    private void remember(UUID sessionId, Placement placement) {
+        if (placement == null || placement.status() == SessionStatus.RUNNING) {
+            cache.put(sessionId, new Cached(placement, System.nanoTime() + ttl.toNanos()));
+        } else {
+            cache.remove(sessionId);
+        }
     }
 
     @Scheduled(fixedDelay = 60_000)
