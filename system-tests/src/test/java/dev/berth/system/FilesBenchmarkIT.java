@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -188,22 +187,5 @@ class FilesBenchmarkIT {
                 viaPort.p50(), viaPort.p99(), viaPort.min(), viaPort.max());
         System.out.printf(Locale.ROOT, "%-44s %8.3f %8.3f%n", "added by the gateway", viaGateway.p50() - viaPort.p50(),
                 viaGateway.p99() - viaPort.p99());
-    }
-
-    /** Order statistics in milliseconds; p95 and p99 by nearest rank. */
-    private record Stats(double p50, double p95, double p99, double min, double max) {
-
-        static Stats of(List<Long> nanos) {
-            List<Long> sorted = new ArrayList<>(nanos);
-            Collections.sort(sorted);
-            int n = sorted.size();
-            double p50 = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
-            return new Stats(p50 / 1e6, rank(sorted, 0.95) / 1e6, rank(sorted, 0.99) / 1e6,
-                    sorted.getFirst() / 1e6, sorted.getLast() / 1e6);
-        }
-
-        private static double rank(List<Long> sorted, double quantile) {
-            return sorted.get((int) Math.ceil(quantile * sorted.size()) - 1);
-        }
     }
 }
