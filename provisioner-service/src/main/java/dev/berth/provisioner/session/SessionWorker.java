@@ -91,10 +91,7 @@ public class SessionWorker {
             } catch (RuntimeException e) {
                 String reason = reason(e);
                 log.warn("Session {} failed on node {}: {}", sessionId, node.id(), reason);
-                expectedExits.during(sessionId, () -> {
-                    removeQuietly(sessionId);
-                    return null;
-                });
+                removeQuietly(sessionId);
                 publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(), reason);
                 return;
             }
@@ -157,10 +154,7 @@ public class SessionWorker {
             } catch (RuntimeException e) {
                 String reason = reason(e);
                 log.warn("Session {} did not start again on node {}: {}", sessionId, node.id(), reason);
-                expectedExits.during(sessionId, () -> {
-                    removeQuietly(sessionId);
-                    return null;
-                });
+                removeQuietly(sessionId);
                 publish(sessionId, command.sequence(), SessionStatus.FAILED, List.of(), reason);
                 return;
             }
@@ -200,10 +194,7 @@ public class SessionWorker {
                 return;
             }
             log.warn("Session {} lost container(s) {} on node {}; removing the rest", sessionId, missing, node.id());
-            expectedExits.during(sessionId, () -> {
-                removeQuietly(sessionId);
-                return null;
-            });
+            removeQuietly(sessionId);
             observed(sessionId, SessionStatus.FAILED, (names.isEmpty() || missing.size() == names.size()
                     ? "Its containers are gone from node " + node.id()
                     : "Its container(s) " + String.join(", ", missing) + " are gone from node " + node.id())
@@ -303,10 +294,7 @@ public class SessionWorker {
             } catch (CompletionException e) {
                 abandoned.set(true);
                 // the containers still getting ready stop waiting once they are gone
-                expectedExits.during(sessionId, () -> {
-                    removeQuietly(sessionId);
-                    return null;
-                });
+                removeQuietly(sessionId);
                 throw e;
             }
             return specs.stream().map(spec -> started.get(spec.name()).join()).toList();
@@ -329,9 +317,13 @@ public class SessionWorker {
     }
 
     /** Removes what a failed create made; what cannot be removed now goes with the session's delete. */
+    /** Removes what was made for the session; the exits this causes are expected, not the containers' own. */
     private void removeQuietly(UUID sessionId) {
         try {
-            resources.removeAll(sessionId);
+            expectedExits.during(sessionId, () -> {
+                resources.removeAll(sessionId);
+                return null;
+            });
         } catch (RuntimeException e) {
             log.warn("Could not remove what was made for session {} on node {}: {}", sessionId, node.id(),
                     e.toString());

@@ -86,11 +86,8 @@ public class EngineStreams {
             ExecOutput.Reader reader = new ExecOutput.Reader(maxStdout);
             Sinks.One<String> ready = Sinks.one();
             AtomicReference<Throwable> inputFailure = new AtomicReference<>();
-            String body = "{\"Detach\":false,\"Tty\":false}";
-            String request = "POST /exec/" + execId + "/start HTTP/1.1\r\nHost: docker\r\n"
-                    + "Content-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
-                    + "Content-Length: " + body.length() + "\r\n\r\n" + body;
-            Mono<Void> writing = connection.outbound().sendString(Mono.just(request), StandardCharsets.US_ASCII)
+            Mono<Void> writing = connection.outbound().sendString(Mono.just(startRequest(execId, false)),
+                            StandardCharsets.US_ASCII)
                     .then()
                     .then(ready.asMono())
                     .flatMap(line -> connection.outbound()
@@ -142,6 +139,17 @@ public class EngineStreams {
                     int status = response.status().code();
                     return status / 100 == 2 ? Mono.<Void>empty() : Mono.error(refusal(status, text));
                 }));
+    }
+
+    /**
+     * The request that starts exec {@code execId} and turns the connection into its raw stream (the engine answers
+     * 101, then the process's output follows on the same connection).
+     */
+    static String startRequest(String execId, boolean tty) {
+        String body = "{\"Detach\":false,\"Tty\":" + tty + "}";
+        return "POST /exec/" + execId + "/start HTTP/1.1\r\nHost: docker\r\n"
+                + "Content-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
     }
 
     /** Ends what the process reads: its stdin sees the end, its output still comes. */

@@ -47,10 +47,8 @@ final class TtyAttach implements Closeable {
             SocketAddress address = "unix".equals(host.getScheme()) ? UnixDomainSocketAddress.of(host.getPath())
                     : new InetSocketAddress(host.getHost(), host.getPort());
             channel = SocketChannel.open(address);
-            String body = "{\"Detach\":false,\"Tty\":true}";
-            write(channel, ByteBuffer.wrap(("POST /exec/" + execId + "/start HTTP/1.1\r\nHost: docker\r\n"
-                    + "Content-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
-                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII)));
+            write(channel, ByteBuffer.wrap(EngineStreams.startRequest(execId, true)
+                    .getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer read = ByteBuffer.allocate(CHUNK);
             int end;
             while ((end = endOfHeaders(read)) < 0) {

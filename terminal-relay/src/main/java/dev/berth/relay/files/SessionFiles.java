@@ -30,8 +30,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -66,8 +64,6 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 class SessionFiles {
-
-    private static final Logger log = LoggerFactory.getLogger(SessionFiles.class);
 
     /** Largest listing taken from the container. */
     static final int MAX_LISTING = 8 * 1024 * 1024;
@@ -475,14 +471,6 @@ class SessionFiles {
         }
         return new Extraction(target.value(), Collections.unmodifiableList(entries), files, directories, links,
                 manifest.bytes());
-    }
-
-    private void removeQuietly(String container, String path) {
-        try {
-            shell.run(container, List.of("rm", "-f", "--", path), 0);
-        } catch (RuntimeException e) {
-            log.warn("Could not remove {} in container {}: {}", path, container, e.toString());
-        }
     }
 
     private static void noSymlink(String path, ContainerShell.Kind kind) {
