@@ -10,7 +10,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
@@ -19,15 +21,20 @@ import com.github.dockerjava.api.model.StreamType;
 
 /**
  * Starts an exec that has a TTY on a connection of its own to the engine (unix socket or plain tcp) and carries
- * its raw stream both ways: what is typed goes to the engine in writes of up to 64 KB as it comes, and output is
- * read 64 KB at a time, each on a virtual thread of its own. docker-java's attach copies input 1 KB per write,
- * which costs the engine a read for each. The callback hears of the stream as docker-java's would: onStart once
- * the engine upgraded the connection, onNext for output, onComplete at its end, onError when the engine refused
- * the exec (a docker-java exception) or the connection broke.
+ * its raw stream both ways, each on a thread of its own: what is typed goes to the engine in writes of up to
+ * 64 KB as it comes, and output is read up to 64 KB at a time: the first piece of a burst at once, the rest
+ * after it gathered for {@link #GATHER}. docker-java's attach copies input 1 KB per write, which costs the
+ * engine a read for each. The callback hears of the stream as docker-java's would: onStart once the engine
+ * upgraded the connection, onNext for output, onComplete at its end, onError when the engine refused the exec
+ * (a docker-java exception) or the connection broke.
  */
 final class TtyAttach implements Closeable {
 
     private static final int CHUNK = 64 * 1024;
+    /** A read of at least this many bytes means output streams; a keystroke's echo is far smaller. */
+    private static final int STREAMING = 1024;
+    /** How long streaming output gathers before the next read. */
+    private static final Duration GATHER = Duration.ofMillis(1);
 
     private final SocketChannel channel;
 
@@ -64,8 +71,12 @@ final class TtyAttach implements Closeable {
             TtyAttach attach = new TtyAttach(channel);
             callback.onStart(attach);
             byte[] early = Arrays.copyOfRange(read.array(), end + 4, read.position());
-            Thread.ofVirtual().name("tty-out-" + execId).start(() -> attach.readOutput(early, callback));
-            Thread.ofVirtual().name("tty-in-" + execId).start(() -> attach.writeInput(input));
+            // platform threads block in read() and write() themselves; a virtual thread would make the socket
+            // non-blocking for good and go through the poller and the carrier pool at every read, which costs
+            // several times the CPU of the copy at terminal speeds
+            Thread.Builder threads = Thread.ofPlatform().daemon().stackSize(256 * 1024);
+            threads.name("tty-out-" + execId).start(() -> attach.readOutput(early, callback));
+            threads.name("tty-in-" + execId).start(() -> attach.writeInput(input));
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             callback.onError(e instanceof DockerException ? e : new DockerException("The exec stream of " + execId
@@ -82,6 +93,11 @@ final class TtyAttach implements Closeable {
             while (channel.read(buffer.clear()) >= 0) {
                 if (buffer.position() > 0) {
                     callback.onNext(new Frame(StreamType.RAW, Arrays.copyOf(buffer.array(), buffer.position())));
+                }
+                if (buffer.position() >= STREAMING) {
+                    // output streams, and comes from the engine a few KB at a time: let it gather for the next
+                    // read, so it goes on in few large pieces rather than many small ones
+                    LockSupport.parkNanos(GATHER.toNanos());
                 }
             }
             callback.onComplete();
