@@ -107,7 +107,7 @@ class TodoStackIT {
         api.awaitStatus(second, "RUNNING", WITHIN);
         api.awaitStatus(workspace, "RUNNING", WITHIN);
         assertThat(running.path("containers").findValues("name").stream().map(JsonNode::asString))
-                .containsExactly("web", "api", "db");
+                .containsExactly("db", "api", "web");
 
         Api.Response page = todo(first, "GET", "/", null);
         assertThat(page.status()).isEqualTo(200);
