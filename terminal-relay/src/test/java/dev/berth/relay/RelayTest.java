@@ -7,6 +7,8 @@ import java.util.Date;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
@@ -18,8 +20,10 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import reactor.netty.http.server.HttpServer;
+
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "berth.security.jwt.secret=" + RelayTest.SECRET)
+        properties = {"berth.security.jwt.secret=" + RelayTest.SECRET, "server.max-http-request-header-size=16KB"})
 @AutoConfigureWebTestClient
 class RelayTest {
 
@@ -27,6 +31,9 @@ class RelayTest {
 
     @Autowired
     WebTestClient client;
+
+    @Autowired
+    NettyReactiveWebServerFactory servers;
 
     @Test
     void healthAnswersUpWithProbes() {
@@ -36,6 +43,16 @@ class RelayTest {
                 .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
         client.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void requestBodiesArriveInPiecesOf64KbAndTheOtherDecoderSettingsStay() {
+        HttpServer server = HttpServer.create();
+        for (NettyServerCustomizer customizer : servers.getServerCustomizers()) {
+            server = customizer.apply(server);
+        }
+        assertThat(server.configuration().decoder().maxChunkSize()).isEqualTo(64 * 1024);
+        assertThat(server.configuration().decoder().maxHeaderSize()).isEqualTo(16 * 1024);
     }
 
     @Test
