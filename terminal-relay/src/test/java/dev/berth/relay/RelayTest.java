@@ -20,6 +20,8 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import reactor.netty.http.server.HttpServer;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -46,12 +48,14 @@ class RelayTest {
     }
 
     @Test
-    void requestBodiesArriveInPiecesOf64KbAndTheOtherDecoderSettingsStay() {
+    void requestBodiesArriveInPiecesOf1MbAndTheOtherDecoderSettingsStay() {
         HttpServer server = HttpServer.create();
         for (NettyServerCustomizer customizer : servers.getServerCustomizers()) {
             server = customizer.apply(server);
         }
-        assertThat(server.configuration().decoder().maxChunkSize()).isEqualTo(64 * 1024);
+        assertThat(server.configuration().decoder().maxChunkSize()).isEqualTo(1024 * 1024);
+        assertThat(server.configuration().childOptions().get(ChannelOption.RCVBUF_ALLOCATOR))
+                .isInstanceOf(AdaptiveRecvByteBufAllocator.class);
         assertThat(server.configuration().decoder().maxHeaderSize()).isEqualTo(16 * 1024);
     }
 
