@@ -50,7 +50,8 @@ class ContainerShell {
      */
     private static final String PROBE = """
             m=$1; shift
-            printf '%s\\0%s\\0' "$(id -u)" "$(id -g)"
+            while read -r k v _; do case $k in Uid:) uid=$v;; Gid:) gid=$v;; esac; done </proc/self/status
+            printf '%s\\0%s\\0' "$uid" "$gid"
             for p; do
               if [ -L "$p" ]; then t=l; elif [ -d "$p" ]; then t=d; elif [ -f "$p" ]; then t=f
               elif [ -e "$p" ]; then t=o; else t=-; fi

@@ -94,13 +94,15 @@ class SessionFiles {
             [ -n "$dir" ] || exit 14
             { [ -w "$dir" ] && [ -x "$dir" ]; } || { printf %s "$dir" >&2; exit 15; }
             t=${dir%/}/$temp
-            printf 'R %s %s %s\n' "$(id -u)" "$(id -g)" "$dir"
-            if [ "$(head -c 2)" != ok ] || [ -L "$t" ] || [ ! -f "$t" ] || [ "$(stat -c %s -- "$t")" != "$size" ]; then
+            while read -r k v _; do case $k in Uid:) uid=$v;; Gid:) gid=$v;; esac; done </proc/self/status
+            printf 'R %s %s %s\n' "$uid" "$gid" "$dir"
+            read -r ack
+            if [ "$ack" != ok ] || [ -L "$t" ] || [ ! -f "$t" ] || [ "$(stat -c %s -- "$t")" != "$size" ]; then
               rm -f -- "$t"; exit 17
             fi
             parent=${path%/*}
             mode=${mode:-644}
-            if ! { mkdir -p -- "${parent:-/}" && chmod "$mode" -- "$t" && mv -f -- "$t" "$path"; }; then
+            if ! { { [ -d "${parent:-/}" ] || mkdir -p -- "$parent"; } && chmod "$mode" -- "$t" && mv -f -- "$t" "$path"; }; then
               rm -f -- "$t"; exit 18
             fi
             printf '%s %s' "$mode" "$state\"""";
