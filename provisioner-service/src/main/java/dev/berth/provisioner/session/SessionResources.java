@@ -128,10 +128,10 @@ public class SessionResources {
 
     /**
      * Waits until a started container is ready: its readiness command exits with 0, or, without one, it runs.
-     * The command is tried once, then every 100 ms by a loop of one shell inside the container, so readiness is
-     * seen at once without an exec every time; in an image without {@code sh} it is tried again by itself after
-     * 50 ms, then less often, at least every half second. Fails when the container stops or its time is up,
-     * saying why.
+     * The command is tried every 100 ms by a loop of one shell inside the container, so readiness is seen at once
+     * without an exec every time; in an image without {@code sh}, or once the loop ran out of time, it is tried
+     * by itself, again after 50 ms, then less often, at least every half second. Fails when the container stops
+     * or its time is up, saying why (with the command's last output).
      */
     void awaitReady(UUID sessionId, ContainerSpec spec) {
         String name = containerName(sessionId, spec);
@@ -139,7 +139,6 @@ public class SessionResources {
         long deadline = System.nanoTime() + Duration.ofSeconds(readiness == null ? 0 : readiness.timeoutSeconds())
                 .toNanos();
         boolean loopInside = true;
-        String last = "";
         long pauseMillis = 50;
         while (true) {
             InspectContainerResponse.ContainerState state = engine.call(docker -> docker.inspectContainerCmd(name)
@@ -151,28 +150,27 @@ public class SessionResources {
             if (readiness == null) {
                 return;
             }
-            Check check = checkWhileRunning(spec, name, readiness.command(), Duration.ofSeconds(10));
-            if (check.ready()) {
-                return;
-            }
-            last = check.output();
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ProvisioningFailure("Container " + spec.name() + " was not ready within "
-                        + readiness.timeoutSeconds() + " s"
-                        + (last.isBlank() ? "" : ": " + last.strip()));
-            }
             if (loopInside) {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
                 List<String> loop = new ArrayList<>(List.of("sh", "-c", READINESS_LOOP, "readiness",
-                        Long.toString(Math.max(1, Duration.ofNanos(left).toMillis() / 100))));
+                        Long.toString(Math.max(1, left.toMillis() / 100))));
                 loop.addAll(readiness.command());
-                Check looped = checkWhileRunning(spec, name, loop, Duration.ofNanos(left).plusSeconds(5));
-                if (looped.ready()) {
+                if (checkWhileRunning(spec, name, loop, left.plusSeconds(5)).ready()) {
                     return;
                 }
                 // 126, 127: no shell to loop in; else the loop ran out of time or the container stopped
                 loopInside = false;
                 continue;
+            }
+            Check check = checkWhileRunning(spec, name, readiness.command(), Duration.ofSeconds(10));
+            if (check.ready()) {
+                return;
+            }
+            String last = check.output();
+            if (deadline - System.nanoTime() <= 0) {
+                throw new ProvisioningFailure("Container " + spec.name() + " was not ready within "
+                        + readiness.timeoutSeconds() + " s"
+                        + (last.isBlank() ? "" : ": " + last.strip()));
             }
             try {
                 Thread.sleep(pauseMillis);

@@ -254,9 +254,10 @@ public class SessionWorker {
      * Starts the session's containers: one that depends on others once those are ready; those that depend on
      * none one after another in the template's order, each as soon as the one before has started (not when it is
      * ready), so the first gets the engine to itself (started all at once, each start takes about as long as all
-     * of them). They get ready side by side. The first to fail fails the whole at once: what runs or is still
-     * getting ready is removed then, rather than waited for. Answers the containers in the order of
-     * {@code specs}.
+     * of them). Their readiness is checked once all of them have started: a check is an exec, which would take
+     * the engine from the starts still to come. They get ready side by side. The first to fail fails the whole at
+     * once: what runs or is still getting ready is removed then, rather than waited for. Answers the containers in
+     * the order of {@code specs}.
      */
     private List<ContainerState> startInOrder(UUID sessionId, List<ContainerSpec> specs,
             Function<ContainerSpec, ContainerState> starter) {
@@ -264,6 +265,7 @@ public class SessionWorker {
         CompletableFuture<Void> firstFailure = new CompletableFuture<>();
         Map<String, CompletableFuture<ContainerState>> started = new HashMap<>();
         CompletableFuture<?> independentBefore = CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> independentsStarted = new CompletableFuture<>();
         try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
             for (ContainerSpec spec : StartOrder.of(specs)) {
                 boolean independent = spec.dependsOn() == null || spec.dependsOn().isEmpty();
@@ -282,6 +284,9 @@ public class SessionWorker {
                                 }
                                 // made after the removal below looked for it? then it is removed after all starts
                                 abandonedAlready(abandoned, spec);
+                                if (independent) {
+                                    independentsStarted.join();
+                                }
                                 resources.awaitReady(sessionId, spec);
                                 return state;
                             } catch (ProvisioningFailure e) {
@@ -303,6 +308,7 @@ public class SessionWorker {
                 });
                 started.put(spec.name(), container);
             }
+            independentBefore.whenComplete((done, failure) -> independentsStarted.complete(null));
             try {
                 CompletableFuture.anyOf(CompletableFuture.allOf(started.values().toArray(CompletableFuture<?>[]::new)),
                         firstFailure).join();
