@@ -23,7 +23,8 @@ import com.github.dockerjava.api.model.StreamType;
  * Starts an exec that has a TTY on a connection of its own to the engine (unix socket or plain tcp) and carries
  * its raw stream both ways, each on a thread of its own: what is typed goes to the engine in writes of up to
  * 64 KB as it comes, and output is read up to 64 KB at a time: the first piece of a burst at once, the rest
- * after it gathered for {@link #GATHER}. docker-java's attach copies input 1 KB per write, which costs the
+ * after it gathered for {@link #GATHER}, or at once while reads fill the buffer (so the pause never caps the
+ * rate). docker-java's attach copies input 1 KB per write, which costs the
  * engine a read for each. The callback hears of the stream as docker-java's would: onStart once the engine
  * upgraded the connection, onNext for output, onComplete at its end, onError when the engine refused the exec
  * (a docker-java exception) or the connection broke.
@@ -34,7 +35,7 @@ final class TtyAttach implements Closeable {
     /** A read of at least this many bytes means output streams; a keystroke's echo is far smaller. */
     private static final int STREAMING = 1024;
     /** How long streaming output gathers before the next read. */
-    private static final Duration GATHER = Duration.ofMillis(1);
+    private static final Duration GATHER = Duration.ofMillis(2);
 
     private final SocketChannel channel;
 
@@ -94,9 +95,10 @@ final class TtyAttach implements Closeable {
                 if (buffer.position() > 0) {
                     callback.onNext(new Frame(StreamType.RAW, Arrays.copyOf(buffer.array(), buffer.position())));
                 }
-                if (buffer.position() >= STREAMING) {
+                if (buffer.position() >= STREAMING && buffer.hasRemaining()) {
                     // output streams, and comes from the engine a few KB at a time: let it gather for the next
-                    // read, so it goes on in few large pieces rather than many small ones
+                    // read, so it goes on in few large pieces rather than many small ones (each wakes this
+                    // thread, the event loop and every hop after it)
                     LockSupport.parkNanos(GATHER.toNanos());
                 }
             }
