@@ -43,14 +43,21 @@ class ContainerShell {
     private static final int MAX_STDERR = ExecOutput.MAX_STDERR;
 
     /**
+     * Sets {@code uid} and {@code gid} to the container user's ids, read by the shell itself from
+     * {@code /proc/self/status}, without starting {@code id} twice.
+     */
+    static final String USER_IDS = """
+            while read -r k v _; do case $k in Uid:) uid=$v;; Gid:) gid=$v;; esac; done </proc/self/status
+            """;
+
+    /**
      * Tells, for each path, what it is for the container's user, as a NUL-separated answer: the user's uid and
      * gid, then per path its kind ({@code l} symbolic link, {@code d} directory, {@code f} file, {@code o} other,
      * {@code -} missing), {@code r} or {@code -}, {@code w} or {@code -}; last the permission bits of the file
      * named by $1 (if it is one).
      */
-    private static final String PROBE = """
+    private static final String PROBE = USER_IDS + """
             m=$1; shift
-            while read -r k v _; do case $k in Uid:) uid=$v;; Gid:) gid=$v;; esac; done </proc/self/status
             printf '%s\\0%s\\0' "$uid" "$gid"
             for p; do
               if [ -L "$p" ]; then t=l; elif [ -d "$p" ]; then t=d; elif [ -f "$p" ]; then t=f

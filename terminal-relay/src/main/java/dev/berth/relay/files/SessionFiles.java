@@ -76,7 +76,7 @@ class SessionFiles {
      * the mode and whether the file is new; exits 10 to 18 (the path concerned, or the reason, on stderr) when it can
      * not write, removing the temporary file.
      */
-    private static final String WRITE = """
+    private static final String WRITE = ContainerShell.USER_IDS + """
             size=$1 mode=$2 path=$3 temp=$4; shift 4
             dir= state=new
             for p; do
@@ -94,7 +94,6 @@ class SessionFiles {
             [ -n "$dir" ] || exit 14
             { [ -w "$dir" ] && [ -x "$dir" ]; } || { printf %s "$dir" >&2; exit 15; }
             t=${dir%/}/$temp
-            while read -r k v _; do case $k in Uid:) uid=$v;; Gid:) gid=$v;; esac; done </proc/self/status
             printf 'R %s %s %s\n' "$uid" "$gid" "$dir"
             read -r ack
             if [ "$ack" != ok ] || [ -L "$t" ] || [ ! -f "$t" ] || [ "$(stat -c %s -- "$t")" != "$size" ]; then
