@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.ExecCreateCmd;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 
 /**
@@ -95,6 +96,15 @@ public class ContainerProcesses {
     public Long exitCode(String execId) {
         var inspected = docker.inspectExecCmd(execId).exec();
         return Boolean.TRUE.equals(inspected.isRunning()) ? null : inspected.getExitCodeLong();
+    }
+
+    /** Whether the container runs; false once it has stopped or is gone. */
+    public boolean running(String containerId) {
+        try {
+            return Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning());
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     /** Sends {@code signal} (such as {@code HUP}, {@code TERM}, {@code KILL}) to every process of the mark. */
