@@ -27,8 +27,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Upload throughput of a 100 MB file through the gateway (and straight to the relay) against {@code docker cp} of
- * the same file into the same container, and preview latency through the gateway against the container's published port, in one run on the
- * same machine, interleaved. Prints figures; asserts none about speed. Runs with {@code -Dberth.bench=true}.
+ * the same file into the same container, each sent by a native command-line client (curl, the Docker CLI), and
+ * preview latency through the gateway against the container's published port, in one run on the same machine,
+ * interleaved. Prints figures; asserts none about speed. Runs with {@code -Dberth.bench=true}.
  */
 @EnabledIfSystemProperty(named = "berth.bench", matches = "true")
 class FilesBenchmarkIT {
@@ -90,30 +91,36 @@ class FilesBenchmarkIT {
         }
     }
 
-    /** {@code PUT .../files} of the file to {@code baseUrl}; answers the nanoseconds until the answer. */
+    /**
+     * {@code PUT .../files} of the file to {@code baseUrl} with curl, a native client as {@code docker cp} is one;
+     * answers the nanoseconds until it exits with the answer.
+     */
     private static long put(String baseUrl, Api api, String session, Path file) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/sessions/" + session
-                        + "/files?path=/tmp/bench-put.bin"))
-                .header("Authorization", "Bearer " + api.token())
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofFile(file)).timeout(Duration.ofMinutes(2)).build();
-        long started = System.nanoTime();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        long elapsed = System.nanoTime() - started;
-        assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
-        return elapsed;
+        Run run = run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-T", file.toString(),
+                "-H", "Authorization: Bearer " + api.token(), "-H", "Content-Type: application/octet-stream",
+                baseUrl + "/api/v1/sessions/" + session + "/files?path=/tmp/bench-put.bin");
+        assertThat(run.output()).as("status of the PUT").isIn("200", "201");
+        return run.nanos();
     }
 
-    /** {@code docker cp} of the file into the container, as a process; answers the nanoseconds until it exits. */
+    /** {@code docker cp} of the file into the container; answers the nanoseconds until it exits. */
     private static long dockerCp(Path file, String containerId) throws Exception {
+        return run("docker", "cp", file.toString(), containerId + ":/tmp/bench-cp.bin").nanos();
+    }
+
+    /** What a command printed, and the nanoseconds from its start until it exited. */
+    private record Run(long nanos, String output) {
+    }
+
+    /** Runs a command, checking that it succeeded. */
+    private static Run run(String... command) throws Exception {
         long started = System.nanoTime();
-        Process process = new ProcessBuilder("docker", "cp", file.toString(), containerId + ":/tmp/bench-cp.bin")
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
         long elapsed = System.nanoTime() - started;
         assertThat(process.exitValue()).as(output).isZero();
-        return elapsed;
+        return new Run(elapsed, output);
     }
 
     /** GET of the app's page; answers the nanoseconds until the whole answer, or 0 when it was not a 200. */
