@@ -41,7 +41,16 @@ class TerminalIT {
 
     /** Starts a terminal; answers the 201 body (id, ticket, links, ...). */
     static JsonNode open(Api client, String sessionId, String body) {
-        Api.Response response = client.call("POST", "/api/v1/sessions/" + sessionId + "/terminals", body);
+        return started(client.call("POST", "/api/v1/sessions/" + sessionId + "/terminals", body));
+    }
+
+    /** Starts a terminal in the session's container of that name. */
+    static JsonNode openIn(Api client, String sessionId, String container) {
+        return started(client.call("POST", "/api/v1/sessions/" + sessionId + "/terminals?container=" + container,
+                null));
+    }
+
+    private static JsonNode started(Api.Response response) {
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json();
     }

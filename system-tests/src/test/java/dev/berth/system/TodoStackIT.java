@@ -3,18 +3,13 @@ package dev.berth.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
 
 import dev.berth.contracts.ContainerLabels;
 import tools.jackson.databind.JsonNode;
@@ -59,43 +54,18 @@ class TodoStackIT {
 
     /**
      * Whether {@code host:port} can be connected to from inside the session's container of that name (null: its
-     * first), with one exec and a short connect timeout.
+     * first), with one command and a short connect timeout.
      */
     private static String reach(String session, String container, String host, int port) {
         String script = "const s = require('net').connect(" + port + ", '" + host
                 + "'); s.setTimeout(2000, () => { console.log('unreachable'); process.exit(0); });"
                 + " s.on('connect', () => { console.log('reached'); process.exit(0); });"
                 + " s.on('error', e => { console.log('unreachable ' + e.code); process.exit(0); });";
-        if (container == null) {
-            JsonNode result = api.call("POST", "/api/v1/sessions/" + session + "/exec", Api.JSON.writeValueAsString(
-                    Map.of("command", List.of("node", "-e", script), "timeoutSeconds", 20))).json();
-            return result.path("stdout").asString().strip();
-        }
-        String id = containerId(session, container);
-        String exec = stack.docker().execCreateCmd(id).withCmd("node", "-e", script).withAttachStdout(true)
-                .withAttachStderr(true).exec().getId();
-        StringBuilder out = new StringBuilder();
-        try {
-            stack.docker().execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                }
-            }).awaitCompletion(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return out.toString().strip();
-    }
-
-    private static String containerId(String session, String name) {
-        for (JsonNode container : api.get(session).path("containers")) {
-            if (name.equals(container.path("name").asString())) {
-                return container.path("containerId").asString();
-            }
-        }
-        throw new AssertionError("No container " + name + " in session " + session);
+        Api.Response result = api.call("POST", "/api/v1/sessions/" + session + "/exec"
+                + (container == null ? "" : "?container=" + container), Api.JSON.writeValueAsString(
+                Map.of("command", List.of("node", "-e", script), "timeoutSeconds", 20)));
+        assertThat(result.status()).as(result.body()).isEqualTo(200);
+        return result.json().path("stdout").asString().strip();
     }
 
     @Test
@@ -156,5 +126,54 @@ class TodoStackIT {
             assertThat(stack.networks()).noneMatch(network -> network.getName().endsWith(first)
                     || network.getName().endsWith(second) || network.getName().endsWith(workspace));
         });
+    }
+
+    @Test
+    void commandsTerminalsFilesAndLogsReachTheContainerNamed() throws Exception {
+        String session = api.create("{\"template\": \"todo-stack\"}").path("id").asString();
+        api.awaitStatus(session, "RUNNING", WITHIN);
+        String base = "/api/v1/sessions/" + session;
+        String port = "{\"command\": \"echo port=$PORT\"}";
+        assertThat(api.call("POST", base + "/exec", port).json().path("stdout").asString())
+                .as("the first container listed, db, by default").isEqualTo("port=\n");
+        assertThat(api.call("POST", base + "/exec?container=api", port).json().path("stdout").asString())
+                .isEqualTo("port=4000\n");
+
+        Api.Response unknown = api.call("POST", base + "/exec?container=wbe", port);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.contentType()).startsWith("application/problem+json");
+        assertThat(unknown.json().path("detail").asString()).contains("'wbe'", "db, api, web");
+
+        Api.Response background = api.call("POST", base + "/exec?container=web",
+                "{\"command\": [\"sleep\", \"60\"], \"background\": true}");
+        assertThat(background.status()).as(background.body()).isEqualTo(202);
+        assertThat(background.json().path("container").asString()).isEqualTo("web");
+
+        Map<String, String> bytes = Map.of("Content-Type", "application/octet-stream");
+        assertThat(api.call("PUT", base + "/files?path=/tmp/note.txt&container=web", "for web", bytes).status())
+                .isEqualTo(201);
+        assertThat(api.call("GET", base + "/files?path=/tmp/note.txt&container=web", null).body())
+                .isEqualTo("for web");
+        assertThat(api.call("GET", base + "/files?path=/tmp/note.txt&container=api", null).status())
+                .as("another container's file system").isEqualTo(404);
+        assertThat(api.call("GET", base + "/files/list?path=/tmp&container=web", null).body())
+                .contains("note.txt");
+
+        JsonNode terminal = TerminalIT.openIn(api, session, "api");
+        assertThat(terminal.path("container").asString()).isEqualTo("api");
+        try (TerminalClient shell = TerminalIT.connect(stack, terminal, terminal.path("ticket").asString())) {
+            shell.type("echo in-$PORT\r");
+            shell.await("in-4000", Duration.ofSeconds(20));
+        }
+        assertThat(api.call("GET", base + "/terminals", null).json().findValues("container").stream()
+                .map(JsonNode::asString)).containsExactly("api");
+
+        try (EventStream logs = EventStream.open(stack.gatewayUrl() + base + "/logs?container=web", api.token())) {
+            assertThat(logs.status()).isEqualTo(200);
+            EventStream.Event line = logs.next("log", Duration.ofSeconds(20));
+            assertThat(line).as("the web container's log").isNotNull();
+            assertThat(line.json().path("message").asString()).contains("to-do web on 3000");
+        }
+        api.delete(session);
     }
 }

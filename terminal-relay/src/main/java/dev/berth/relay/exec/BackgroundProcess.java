@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.berth.relay.docker.Execution;
+import dev.berth.relay.session.RunningSession;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,6 +27,7 @@ final class BackgroundProcess implements Execution.Listener {
 
     private final String id;
     private final UUID sessionId;
+    private final String container;
     private final String containerId;
     private final Object command;
     private final Instant startedAt;
@@ -41,10 +43,11 @@ final class BackgroundProcess implements Execution.Listener {
     private Execution execution;
     private Disposable timeout;
 
-    BackgroundProcess(UUID sessionId, String containerId, ExecRequest request, int retainedOutput, Clock clock) {
+    BackgroundProcess(RunningSession session, ExecRequest request, int retainedOutput, Clock clock) {
         this.id = UUID.randomUUID().toString();
-        this.sessionId = sessionId;
-        this.containerId = containerId;
+        this.sessionId = session.id();
+        this.container = session.container();
+        this.containerId = session.containerId();
         this.command = request.command();
         this.clock = clock;
         this.startedAt = clock.instant();
@@ -77,7 +80,7 @@ final class BackgroundProcess implements Execution.Listener {
     }
 
     synchronized ProcessView view() {
-        return new ProcessView(id, command, status, exitCode, startedAt, endedAt,
+        return new ProcessView(id, container, command, status, exitCode, startedAt, endedAt,
                 ProcessView.Links.of(sessionId, id));
     }
 

@@ -58,7 +58,7 @@ public class BackgroundProcesses {
     /** Starts the command; answers once it runs. */
     public Mono<ProcessView> start(RunningSession session, ExecRequest request) {
         return Mono.fromCallable(() -> {
-            BackgroundProcess process = new BackgroundProcess(session.id(), session.containerId(), request,
+            BackgroundProcess process = new BackgroundProcess(session, request,
                     (int) properties.retainedOutput().toBytes(), clock);
             sessions.compute(session.id(), (id, own) -> {
                 SessionProcesses held = own == null ? new SessionProcesses() : own;

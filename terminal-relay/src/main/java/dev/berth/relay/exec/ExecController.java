@@ -51,9 +51,9 @@ class ExecController {
     }
 
     @PostMapping("/exec")
-    Mono<ResponseEntity<Object>> exec(@PathVariable UUID sessionId, @RequestBody(required = false) Mono<String> body,
-            Authentication authentication) {
-        return access.running(Caller.of(authentication), sessionId).flatMap(session -> bodies.read(body)
+    Mono<ResponseEntity<Object>> exec(@PathVariable UUID sessionId, @RequestParam(required = false) String container,
+            @RequestBody(required = false) Mono<String> body, Authentication authentication) {
+        return access.running(Caller.of(authentication), sessionId, container).flatMap(session -> bodies.read(body)
                 .switchIfEmpty(Mono.error(() -> RelayException.invalid("body",
                         "is required: a JSON object with at least a command")))
                 .flatMap(request -> run(session, ExecRequest.parse(request))));

@@ -67,11 +67,12 @@ class FilesController {
     /** Writes the body to {@code path}; 201 for a new file, 200 for one replaced. */
     @PutMapping
     Mono<ResponseEntity<WrittenFile>> write(@PathVariable UUID sessionId, @RequestParam(required = false) String path,
-            @RequestParam(required = false) String mode, ServerWebExchange exchange, Authentication authentication) {
+            @RequestParam(required = false) String mode, @RequestParam(required = false) String container,
+            ServerWebExchange exchange, Authentication authentication) {
         long declared = exchange.getRequest().getHeaders().getContentLength();
         Flux<DataBuffer> body = exchange.getRequest().getBody();
         long maxBytes = properties.maxFileSize().toBytes();
-        return access.running(Caller.of(authentication), sessionId).flatMap(session -> {
+        return access.running(Caller.of(authentication), sessionId, container).flatMap(session -> {
             FilePath file = FilePath.parse(path, properties.roots());
             Integer permissions = mode(mode);
             if (declared > maxBytes) {
@@ -110,8 +111,9 @@ class FilesController {
     /** The bytes of the file at {@code path}. */
     @GetMapping
     Mono<ResponseEntity<Flux<DataBuffer>>> read(@PathVariable UUID sessionId,
-            @RequestParam(required = false) String path, ServerWebExchange exchange, Authentication authentication) {
-        return session(authentication, sessionId,
+            @RequestParam(required = false) String path, @RequestParam(required = false) String container,
+            ServerWebExchange exchange, Authentication authentication) {
+        return session(authentication, sessionId, container,
                 session -> files.open(session, FilePath.parse(path, properties.roots())))
                 .map(download -> ResponseEntity.ok()
                         .contentType(MediaType.APPLICATION_OCTET_STREAM)
@@ -126,16 +128,16 @@ class FilesController {
     /** What the directory at {@code path} holds. */
     @GetMapping("/list")
     Mono<FileListing> list(@PathVariable UUID sessionId, @RequestParam(required = false) String path,
-            Authentication authentication) {
-        return session(authentication, sessionId,
+            @RequestParam(required = false) String container, Authentication authentication) {
+        return session(authentication, sessionId, container,
                 session -> files.list(session, FilePath.parse(path, properties.roots())));
     }
 
     /** Removes the file, symbolic link or empty directory at {@code path}. */
     @DeleteMapping
     Mono<ResponseEntity<Void>> delete(@PathVariable UUID sessionId, @RequestParam(required = false) String path,
-            Authentication authentication) {
-        return session(authentication, sessionId, session -> {
+            @RequestParam(required = false) String container, Authentication authentication) {
+        return session(authentication, sessionId, container, session -> {
             files.delete(session, FilePath.parse(path, properties.roots()));
             return ResponseEntity.noContent().<Void>build();
         });
@@ -144,12 +146,13 @@ class FilesController {
     /** Extracts the zip or tar.gz body under the directory at {@code path}, created if missing. */
     @PostMapping("/archive")
     Mono<Extraction> extract(@PathVariable UUID sessionId, @RequestParam(required = false) String path,
-            ServerWebExchange exchange, Authentication authentication) {
+            @RequestParam(required = false) String container, ServerWebExchange exchange,
+            Authentication authentication) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         long declared = headers.getContentLength();
         Flux<DataBuffer> body = exchange.getRequest().getBody();
         DataSize maxSize = properties.maxArchiveSize();
-        return session(authentication, sessionId, session -> {
+        return session(authentication, sessionId, container, session -> {
             FilePath target = FilePath.parse(path, properties.roots());
             MediaType contentType = contentType(headers);
             if (!ArchiveFormat.acceptable(contentType)) {
@@ -170,9 +173,10 @@ class FilesController {
         });
     }
 
-    /** Runs {@code work} for the caller's running session, off the event loop. */
-    private <T> Mono<T> session(Authentication authentication, UUID sessionId, SessionWork<T> work) {
-        return access.running(Caller.of(authentication), sessionId)
+    /** Runs {@code work} for the caller's running session in {@code container}, off the event loop. */
+    private <T> Mono<T> session(Authentication authentication, UUID sessionId, String container,
+            SessionWork<T> work) {
+        return access.running(Caller.of(authentication), sessionId, container)
                 .flatMap(session -> Mono.fromCallable(() -> work.run(session))
                         .subscribeOn(Schedulers.boundedElastic()));
     }

@@ -65,10 +65,10 @@ class LogsController {
 
     @GetMapping(headers = "Upgrade")
     Mono<Void> webSocket(@PathVariable UUID sessionId, @RequestParam(required = false) String tail,
-            @RequestParam(required = false) String follow, @RequestParam(required = false) String ticket,
-            ServerWebExchange exchange) {
+            @RequestParam(required = false) String follow, @RequestParam(required = false) String container,
+            @RequestParam(required = false) String ticket, ServerWebExchange exchange) {
         Mono<Flux<LogLine>> lines = Mono.fromSupplier(() -> LogsQuery.parse(tail, follow))
-                .flatMap(query -> session(exchange, sessionId, ticket)
+                .flatMap(query -> session(exchange, sessionId, container, ticket)
                         .flatMap(session -> logs.open(session.containerId(), query)));
         return webSockets.handleRequest(exchange, socket -> lines
                 .flatMap(opened -> stream(socket, opened))
@@ -78,9 +78,10 @@ class LogsController {
     @GetMapping
     Mono<ResponseEntity<Flux<ServerSentEvent<String>>>> events(@PathVariable UUID sessionId,
             @RequestParam(required = false) String tail, @RequestParam(required = false) String follow,
-            @RequestParam(required = false) String ticket, ServerWebExchange exchange) {
+            @RequestParam(required = false) String container, @RequestParam(required = false) String ticket,
+            ServerWebExchange exchange) {
         return Mono.fromSupplier(() -> LogsQuery.parse(tail, follow))
-                .flatMap(query -> session(exchange, sessionId, ticket)
+                .flatMap(query -> session(exchange, sessionId, container, ticket)
                         .flatMap(session -> logs.open(session.containerId(), query)))
                 .map(lines -> {
                     // a first comment sends the headers at once, before the first line
@@ -102,8 +103,10 @@ class LogsController {
         return Mono.firstWithSignal(sent, socket.receive().then());
     }
 
-    private Mono<RunningSession> session(ServerWebExchange exchange, UUID sessionId, String ticket) {
-        return tickets.caller(exchange, sessionId, ticket, PURPOSE).flatMap(who -> access.running(who, sessionId));
+    private Mono<RunningSession> session(ServerWebExchange exchange, UUID sessionId, String container,
+            String ticket) {
+        return tickets.caller(exchange, sessionId, ticket, PURPOSE)
+                .flatMap(who -> access.running(who, sessionId, container));
     }
 
     private static ServerSentEvent<String> event(String name, String data) {

@@ -5,7 +5,8 @@ import java.util.UUID;
 /**
  * A session the caller may use, running on this relay's node.
  *
- * @param containerId the session's workspace container (its first container)
+ * @param container   the name of the container used: the one asked for, else the session's first
+ * @param containerId that container's id
  */
-public record RunningSession(UUID id, String owner, String containerId) {
+public record RunningSession(UUID id, String owner, String container, String containerId) {
 }

@@ -1,5 +1,6 @@
 package dev.berth.relay.session;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.http.HttpStatus;
@@ -30,15 +31,24 @@ public class SessionAccess {
         this.activity = activity;
     }
 
+    /** The session in its first container. */
     public Mono<RunningSession> running(Caller caller, UUID sessionId) {
+        return running(caller, sessionId, null);
+    }
+
+    /**
+     * The session in its container named {@code container}, or in its first when null: of a template's
+     * containers, the first listed.
+     */
+    public Mono<RunningSession> running(Caller caller, UUID sessionId, String container) {
         return directory.find(sessionId)
                 .filter(placement -> caller.mayAccess(placement.owner()))
                 .switchIfEmpty(Mono.error(() -> RelayException.notFound("Session " + sessionId)))
-                .map(this::check)
+                .map(placement -> check(placement, container))
                 .doOnNext(session -> activity.used(session.id()));
     }
 
-    private RunningSession check(Placement placement) {
+    private RunningSession check(Placement placement, String container) {
         if (placement.status() != SessionStatus.RUNNING) {
             throw new RelayException(HttpStatus.CONFLICT, Problems.SESSION_NOT_RUNNING, "Session not running",
                     "Session " + placement.id() + " is " + placement.status() + "; this needs it RUNNING");
@@ -48,9 +58,16 @@ public class SessionAccess {
                     "Session " + placement.id() + " lives on node " + placement.nodeId() + ", this relay serves "
                             + properties.nodeId());
         }
-        ContainerState workspace = placement.containers().stream().findFirst()
-                .orElseThrow(() -> new RelayException(HttpStatus.CONFLICT, Problems.SESSION_NOT_RUNNING,
-                        "Session not running", "Session " + placement.id() + " has no container"));
-        return new RunningSession(placement.id(), placement.owner(), workspace.containerId());
+        List<ContainerState> containers = placement.containers();
+        if (containers.isEmpty()) {
+            throw new RelayException(HttpStatus.CONFLICT, Problems.SESSION_NOT_RUNNING, "Session not running",
+                    "Session " + placement.id() + " has no container");
+        }
+        ContainerState used = container == null ? containers.getFirst() : containers.stream()
+                .filter(candidate -> candidate.name().equals(container)).findFirst()
+                .orElseThrow(() -> new RelayException(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found",
+                        "Session " + placement.id() + " has no container named '" + container + "'; its containers: "
+                                + String.join(", ", containers.stream().map(ContainerState::name).toList())));
+        return new RunningSession(placement.id(), placement.owner(), used.name(), used.containerId());
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.socket.CloseStatus;
 
 import dev.berth.relay.docker.Execution;
+import dev.berth.relay.session.RunningSession;
 import dev.berth.relay.web.Problems;
 import dev.berth.relay.web.RelayException;
 import reactor.core.Disposable;
@@ -22,6 +23,7 @@ final class Terminal implements Execution.Listener {
 
     private final String id = UUID.randomUUID().toString();
     private final UUID sessionId;
+    private final String container;
     private final String containerId;
     private final List<String> command;
     private final Instant createdAt;
@@ -39,10 +41,10 @@ final class Terminal implements Execution.Listener {
     /** The end of the grace period while nobody watches; null while someone does. */
     private Disposable unwatched;
 
-    Terminal(UUID sessionId, String containerId, TerminalRequest request, TerminalProperties properties,
-            Clock clock) {
-        this.sessionId = sessionId;
-        this.containerId = containerId;
+    Terminal(RunningSession session, TerminalRequest request, TerminalProperties properties, Clock clock) {
+        this.sessionId = session.id();
+        this.container = session.container();
+        this.containerId = session.containerId();
         this.command = request.argv();
         this.cols = request.cols();
         this.rows = request.rows();
@@ -86,7 +88,8 @@ final class Terminal implements Execution.Listener {
     }
 
     synchronized TerminalView view() {
-        return new TerminalView(id, command, status, exitCode, cols, rows, viewers.size(), createdAt, endedAt,
+        return new TerminalView(id, container, command, status, exitCode, cols, rows, viewers.size(), createdAt,
+                endedAt,
                 TerminalView.Links.of(sessionId, id));
     }
 

@@ -71,10 +71,10 @@ class TerminalController {
     }
 
     @PostMapping
-    Mono<ResponseEntity<Opened>> start(@PathVariable UUID sessionId,
+    Mono<ResponseEntity<Opened>> start(@PathVariable UUID sessionId, @RequestParam(required = false) String container,
             @RequestBody(required = false) Mono<String> body, Authentication authentication) {
         Caller caller = Caller.of(authentication);
-        return access.running(caller, sessionId).flatMap(session -> bodies.read(body)
+        return access.running(caller, sessionId, container).flatMap(session -> bodies.read(body)
                 .map(TerminalRequest::parse)
                 .switchIfEmpty(Mono.fromSupplier(() -> TerminalRequest.parse(null)))
                 .flatMap(request -> terminals.start(session, request))

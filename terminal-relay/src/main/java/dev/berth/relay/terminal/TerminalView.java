@@ -7,11 +7,12 @@ import java.util.UUID;
 /**
  * A terminal as its owner sees it.
  *
+ * @param container the session's container it runs in
  * @param exitCode the shell's exit code once it EXITED; null while it runs, or when the session's container
  *                 went away under it
  * @param viewers  the connections watching it now
  */
-public record TerminalView(String id, List<String> command, Status status, Integer exitCode, int cols,
+public record TerminalView(String id, String container, List<String> command, Status status, Integer exitCode, int cols,
         int rows, int viewers, Instant createdAt, Instant endedAt, Links links) {
 
     public enum Status { RUNNING, EXITED }

@@ -61,7 +61,7 @@ public class Terminals {
     /** Starts a shell; answers once it runs, sized as asked. */
     Mono<TerminalView> start(RunningSession session, TerminalRequest request) {
         return Mono.fromCallable(() -> {
-            Terminal terminal = new Terminal(session.id(), session.containerId(), request, properties, clock);
+            Terminal terminal = new Terminal(session, request, properties, clock);
             synchronized (this) {
                 long running = terminals.values().stream()
                         .filter(other -> other.sessionId().equals(session.id()) && other.running()).count();
