@@ -366,6 +366,27 @@ try {
   await page.getByLabel('Filter by status').selectOption('LIVE');
   await waitForRows(page, [], 'live sessions after delete all');
 
+  step('a todo-stack session from its template: its API container chosen for the terminal and the logs');
+  await page.locator('#create-template').selectOption('todo-stack');
+  check(await page.locator('#create-image').isDisabled(), 'an image can still be chosen for the todo-stack template');
+  await page.locator('#create-project').fill('stack');
+  await page.getByRole('button', { name: 'Create session' }).click();
+  await page.locator('.create .notice-success', { hasText: 'requested' }).waitFor();
+  const stackId = await page.locator('.session-row[aria-current=true]').getAttribute('data-session');
+  mySessions.add(stackId);
+  await page.locator('.session-bar .badge', { hasText: 'RUNNING' }).waitFor({ timeout: 180_000 });
+  await page.locator('.terminal-tab[data-state=connected]', { hasText: 'Shell 1 · db' }).waitFor();
+  await page.getByLabel('Container', { exact: true }).selectOption('api');
+  await page.locator('.terminal-tab[aria-pressed=true][data-state=connected]', { hasText: 'Shell 2 · api' }).waitFor();
+  await typeInTerminal(page, 'echo port-$PORT\r');
+  await waitForTerminalLine(page, 'port-4000');
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.locator('.log-output .log-line', { hasText: 'to-do API on 4000' }).waitFor();
+  await page.screenshot({ path: join(screenshots, 'console-template.png') });
+  await page.getByRole('tab', { name: 'Messages' }).click();
+  await page.locator('.session-bar').getByRole('button', { name: 'Delete' }).click();
+  await page.locator('.session-bar .badge', { hasText: 'TERMINATED' }).waitFor({ timeout: 60_000 });
+
   step('sign out');
   await page.locator('#sign-out').click();
   await page.locator('#dev-sign-in').waitFor();

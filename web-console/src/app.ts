@@ -71,16 +71,19 @@ export function startApp(root: HTMLElement, tokens: TokenStore, signOut: (reason
       h('div', { class: 'work' }, terminal.element, preview.element)));
 
   let shown: Session | null | undefined;
+  let shownContainer: string | null = null;
   const follow = () => {
     const session = store.selected;
-    if (session === shown) {
+    const container = store.selectedContainer;
+    if (session === shown && container === shownContainer) {
       return;
     }
     shown = session;
-    terminal.show(session);
+    shownContainer = container;
+    terminal.show(session, container);
     preview.show(session);
-    logs.show(session);
-    files.show(session);
+    logs.show(session, container);
+    files.show(session, container);
   };
   store.subscribe(follow);
   follow();
@@ -104,6 +107,7 @@ export function startApp(root: HTMLElement, tokens: TokenStore, signOut: (reason
       return;
     }
     void sidebar.loadImages();
+    void sidebar.loadTemplates();
     // From event 0: the server replays what it still keeps (about an hour), which fills the timelines.
     stream = new EventStream({
       url: '/api/v1/sessions/events',

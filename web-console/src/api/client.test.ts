@@ -49,7 +49,7 @@ describe('Api', () => {
 
   it('asks for bytes when downloading, and a problem when that fails', async () => {
     const fetcher = vi.fn(async () => new Response('abc', { status: 200 }));
-    const response = await new Api(() => 't', () => {}, fetcher).download('s', '/workspace/a b.txt');
+    const response = await new Api(() => 't', () => {}, fetcher).download('s', null, '/workspace/a b.txt');
     expect(await response.text()).toBe('abc');
     const [path, init] = fetcher.mock.calls[0] as unknown as [string, RequestInit];
     expect(path).toBe('/api/v1/sessions/s/files?path=%2Fworkspace%2Fa%20b.txt');
@@ -61,7 +61,18 @@ describe('Api', () => {
     const plain = new Api(() => 't', () => {}, respond(200, JSON.stringify([entry]), 'application/json'));
     const wrapped = new Api(() => 't', () => {}, respond(200, JSON.stringify({ path: '/w', entries: [entry] }),
       'application/json'));
-    expect(await plain.listFiles('s', '/w')).toEqual([entry]);
-    expect(await wrapped.listFiles('s', '/w')).toEqual([entry]);
+    expect(await plain.listFiles('s', null, '/w')).toEqual([entry]);
+    expect(await wrapped.listFiles('s', null, '/w')).toEqual([entry]);
+  });
+
+  it('names the container a call reaches only when one is chosen', async () => {
+    const fetcher = vi.fn(async () => new Response('{}', { status: 200 }));
+    const api = new Api(() => 't', () => {}, fetcher);
+    await api.openTerminal('s', 'api', 80, 24);
+    await api.openTerminal('s', null, 80, 24);
+    await api.deleteFile('s', 'web app', '/tmp/x');
+    const paths = fetcher.mock.calls.map((call) => (call as unknown as [string])[0]);
+    expect(paths).toEqual(['/api/v1/sessions/s/terminals?container=api', '/api/v1/sessions/s/terminals',
+      '/api/v1/sessions/s/files?path=%2Ftmp%2Fx&container=web%20app']);
   });
 });

@@ -7,6 +7,7 @@ import type {
   PreviewLink,
   Session,
   SessionPage,
+  Template,
   TerminalInfo,
   Ticket,
 } from './types';
@@ -53,7 +54,8 @@ export class Api {
     return this.request('GET', '/api/v1/sessions?size=100');
   }
 
-  createSession(request: { image?: string; durationMinutes?: number; projectId?: string }): Promise<Session> {
+  createSession(request: { template?: string; image?: string; durationMinutes?: number; projectId?: string }):
+    Promise<Session> {
     return this.request('POST', '/api/v1/sessions', request);
   }
 
@@ -81,12 +83,17 @@ export class Api {
     return this.request('GET', '/api/v1/images');
   }
 
+  templates(): Promise<Template[]> {
+    return this.request('GET', '/api/v1/templates');
+  }
+
   terminals(sessionId: string): Promise<TerminalInfo[]> {
     return this.request('GET', `/api/v1/sessions/${sessionId}/terminals`);
   }
 
-  openTerminal(sessionId: string, cols: number, rows: number): Promise<OpenedTerminal> {
-    return this.request('POST', `/api/v1/sessions/${sessionId}/terminals`, { cols, rows });
+  openTerminal(sessionId: string, container: string | null, cols: number, rows: number): Promise<OpenedTerminal> {
+    return this.request('POST', `/api/v1/sessions/${sessionId}/terminals${inContainer(container, '?')}`,
+      { cols, rows });
   }
 
   terminalTicket(sessionId: string, terminalId: string): Promise<Ticket> {
@@ -105,20 +112,31 @@ export class Api {
     return this.request('POST', `/api/v1/sessions/${sessionId}/previews/${port}/ticket`);
   }
 
-  async listFiles(sessionId: string, path: string): Promise<FileEntry[]> {
+  async listFiles(sessionId: string, container: string | null, path: string): Promise<FileEntry[]> {
     const answer = await this.request<FileEntry[] | { entries: FileEntry[] }>('GET',
-      `/api/v1/sessions/${sessionId}/files/list?path=${encodeURIComponent(path)}`);
+      `/api/v1/sessions/${sessionId}/files/list?path=${encodeURIComponent(path)}${inContainer(container)}`);
     return Array.isArray(answer) ? answer : answer.entries;
   }
 
-  download(sessionId: string, path: string): Promise<Response> {
-    return this.send('GET', `/api/v1/sessions/${sessionId}/files?path=${encodeURIComponent(path)}`, undefined,
+  download(sessionId: string, container: string | null, path: string): Promise<Response> {
+    return this.send('GET',
+      `/api/v1/sessions/${sessionId}/files?path=${encodeURIComponent(path)}${inContainer(container)}`, undefined,
       'application/octet-stream, application/problem+json');
   }
 
-  deleteFile(sessionId: string, path: string): Promise<void> {
-    return this.request('DELETE', `/api/v1/sessions/${sessionId}/files?path=${encodeURIComponent(path)}`);
+  deleteFile(sessionId: string, container: string | null, path: string): Promise<void> {
+    return this.request('DELETE',
+      `/api/v1/sessions/${sessionId}/files?path=${encodeURIComponent(path)}${inContainer(container)}`);
   }
+}
+
+/**
+ * The query parameter that names the session's container a call reaches; nothing for its first container.
+ *
+ * @param separator what joins it to the address: `&` after other parameters, `?` when it is the first
+ */
+export function inContainer(container: string | null, separator: '&' | '?' = '&'): string {
+  return container ? `${separator}container=${encodeURIComponent(container)}` : '';
 }
 
 async function failure(response: Response, onUnauthorized: () => void): Promise<ApiError> {

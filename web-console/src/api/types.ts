@@ -16,6 +16,8 @@ export interface Session {
   statusReason: string | null;
   terminationReason: string | null;
   nodeId: string | null;
+  /** In the template's order; the first is the one reached when no container is named. */
+  containers?: SessionContainer[];
   ports: number[];
   version: number;
   createdAt: string;
@@ -24,6 +26,18 @@ export interface Session {
   remainingSeconds: number;
   runningAt: string | null;
   endedAt: string | null;
+}
+
+export interface SessionContainer {
+  name: string;
+  image: string;
+}
+
+export interface Template {
+  name: string;
+  description: string | null;
+  enabled: boolean;
+  containers: { name: string; image: string }[];
 }
 
 export interface SessionPage {
@@ -46,6 +60,8 @@ export interface Ticket {
 
 export interface TerminalInfo {
   id: string;
+  /** The session's container it runs in. */
+  container: string;
   status: 'RUNNING' | 'EXITED';
   exitCode: number | null;
   cols: number;

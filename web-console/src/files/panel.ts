@@ -1,4 +1,4 @@
-import type { Api } from '../api/client';
+import { inContainer, type Api } from '../api/client';
 import { describe } from '../api/problem';
 import type { FileEntry, Session } from '../api/types';
 import { h, replace } from '../ui/dom';
@@ -23,6 +23,7 @@ export class FilesPanel {
   private readonly uploadNotice = new Notice();
   private readonly uploadButton = h('button', { type: 'submit', class: 'primary' }, 'Upload');
   private session: Session | null = null;
+  private container: string | null = null;
   private current: Upload | null = null;
 
   constructor(private readonly api: Api) {
@@ -49,10 +50,12 @@ export class FilesPanel {
     this.element.append(send, h('h3', {}, 'Browse'), browse, this.listNotice.element, this.listing);
   }
 
-  show(session: Session | null): void {
+  /** Shows the files of the session's container of that name (null: its first). */
+  show(session: Session | null, container: string | null = null): void {
     const changed = session?.id !== this.session?.id || (session?.status === 'RUNNING')
-      !== (this.session?.status === 'RUNNING');
+      !== (this.session?.status === 'RUNNING') || container !== this.container;
     this.session = session;
+    this.container = container;
     if (!changed) {
       return;
     }
@@ -60,7 +63,7 @@ export class FilesPanel {
     this.uploadNotice.clear();
     this.progress.hidden = true;
     if (session?.status === 'RUNNING') {
-      void this.browse(session.id === this.listing.dataset.session ? this.directory.value : HOME);
+      void this.browse(this.where() === this.listing.dataset.where ? this.directory.value : HOME);
     } else {
       this.listNotice.show(session ? `Files can be reached while the session is RUNNING; it is ${session.status}.`
         : 'Select a session to see its files.');
@@ -68,8 +71,15 @@ export class FilesPanel {
     }
   }
 
+  /** Which file system the panel shows: the session's, in which container. */
+  private where(): string {
+    return `${this.session?.id}/${this.container ?? ''}`;
+  }
+
   private async browse(path: string): Promise<void> {
     const session = this.session;
+    const container = this.container;
+    const where = this.where();
     const problem = pathProblem(path);
     if (problem) {
       this.listNotice.show(problem, 'error');
@@ -82,16 +92,18 @@ export class FilesPanel {
     this.directory.value = directory;
     this.listNotice.show(`Reading ${directory}…`);
     try {
-      const entries = await this.api.listFiles(session.id, directory);
-      if (this.session?.id !== session.id) {
+      const entries = await this.api.listFiles(session.id, container, directory);
+      if (this.where() !== where) {
         return;
       }
-      this.listing.dataset.session = session.id;
+      this.listing.dataset.where = where;
       this.listNotice.clear();
       this.render(directory, entries);
     } catch (error) {
-      this.listNotice.show(describe(error), 'error');
-      replace(this.listing);
+      if (this.where() === where) {
+        this.listNotice.show(describe(error), 'error');
+        replace(this.listing);
+      }
     }
   }
 
@@ -142,9 +154,8 @@ export class FilesPanel {
     }
     const archive = this.extract.checked && isZip(file);
     const destination = archive ? normalize(directory) : join(directory, file.name);
-    const url = archive
-      ? `/api/v1/sessions/${session.id}/files/archive?path=${encodeURIComponent(destination)}`
-      : `/api/v1/sessions/${session.id}/files?path=${encodeURIComponent(destination)}`;
+    const query = `path=${encodeURIComponent(destination)}${inContainer(this.container)}`;
+    const url = `/api/v1/sessions/${session.id}/files${archive ? '/archive' : ''}?${query}`;
     this.progress.hidden = false;
     this.progress.value = 0;
     this.uploadButton.disabled = true;
@@ -175,7 +186,7 @@ export class FilesPanel {
       return;
     }
     try {
-      const response = await this.api.download(session.id, path);
+      const response = await this.api.download(session.id, this.container, path);
       const url = URL.createObjectURL(await response.blob());
       const link = h('a', { href: url, download: baseName(path) });
       document.body.append(link);
@@ -194,7 +205,7 @@ export class FilesPanel {
       return;
     }
     try {
-      await this.api.deleteFile(session.id, path);
+      await this.api.deleteFile(session.id, this.container, path);
       this.listNotice.show(`${path} deleted`, 'success');
       await this.browse(parent(path));
     } catch (error) {

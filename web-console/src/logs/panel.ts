@@ -1,4 +1,4 @@
-import type { Api } from '../api/client';
+import { inContainer, type Api } from '../api/client';
 import { describe } from '../api/problem';
 import type { Session } from '../api/types';
 import { h } from '../ui/dom';
@@ -25,6 +25,7 @@ export class LogsPanel {
     + 'terminal writes here through /proc/1/fd/1 and /proc/1/fd/2, for example npm start > /proc/1/fd/1 2>&1 &');
   private source: EventSource | null = null;
   private session: Session | null = null;
+  private container: string | null = null;
   private visible = false;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
@@ -33,9 +34,12 @@ export class LogsPanel {
     this.element.append(this.status, this.empty, this.output);
   }
 
-  show(session: Session | null): void {
-    const changed = session?.id !== this.session?.id || session?.status !== this.session?.status;
+  /** Follows the output of the session's container of that name (null: its first). */
+  show(session: Session | null, container: string | null = null): void {
+    const changed = session?.id !== this.session?.id || session?.status !== this.session?.status
+      || container !== this.container;
     this.session = session;
+    this.container = container;
     if (changed) {
       this.follow();
     }
@@ -72,11 +76,11 @@ export class LogsPanel {
       return;
     }
     if (this.visible) {
-      void this.connect(session.id, this.generation);
+      void this.connect(session.id, this.container, this.generation);
     }
   }
 
-  private async connect(sessionId: string, generation: number): Promise<void> {
+  private async connect(sessionId: string, container: string | null, generation: number): Promise<void> {
     this.status.textContent = 'Connecting…';
     try {
       const { ticket } = await this.api.logsTicket(sessionId);
@@ -84,8 +88,8 @@ export class LogsPanel {
         return;
       }
       this.output.textContent = '';
-      const source = new EventSource(`/api/v1/sessions/${sessionId}/logs?follow=true&tail=200&ticket=`
-        + encodeURIComponent(ticket));
+      const source = new EventSource(`/api/v1/sessions/${sessionId}/logs?follow=true&tail=200`
+        + `${inContainer(container)}&ticket=${encodeURIComponent(ticket)}`);
       source.addEventListener('open', () => {
         this.status.textContent = 'Following the container output';
         this.empty.hidden = this.output.childNodes.length > 0;
@@ -100,7 +104,7 @@ export class LogsPanel {
         source.close();
         if (generation === this.generation) {
           this.status.textContent = 'The output stream was interrupted; reconnecting…';
-          this.retry = setTimeout(() => void this.connect(sessionId, generation), 2000);
+          this.retry = setTimeout(() => void this.connect(sessionId, container, generation), 2000);
         }
       });
       this.source = source;

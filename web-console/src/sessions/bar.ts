@@ -20,7 +20,9 @@ export class SessionBar {
 
   private render(): void {
     const session = this.store.selected;
-    const key = session ? `${session.id}:${session.status}:${session.updatedAt}:${session.expiresAt}` : '';
+    const container = this.store.selectedContainer;
+    const key = session ? `${session.id}:${session.status}:${session.updatedAt}:${session.expiresAt}:${container}`
+      : '';
     if (key === this.shownKey) {
       return;
     }
@@ -30,6 +32,12 @@ export class SessionBar {
       return;
     }
     const live = isLive(session);
+    const containers = session.containers ?? [];
+    const chooser = containers.length > 1 ? h('label', { class: 'group' }, 'Container ',
+      h('select', { 'aria-label': 'Container', title: 'The container that terminals, files and logs reach',
+        onchange: (event) => this.store.selectContainer((event.target as HTMLSelectElement).value) },
+      ...containers.map((c, i) => h('option', { value: c.name, title: c.image,
+        selected: container ? c.name === container : i === 0 }, c.name)))) : null;
     const extend = h('select', { 'aria-label': 'Extend the lease by' },
       ...[15, 30, 60, 120].map((m) => h('option', { value: m, selected: m === 30 }, `+${m} min`)));
     replace(this.element,
@@ -44,6 +52,7 @@ export class SessionBar {
         session.status === 'FAILED' && session.statusReason
           ? h('p', { class: 'bar-reason', role: 'alert' }, session.statusReason) : null),
       h('div', { class: 'bar-actions' },
+        chooser,
         live ? h('span', { class: 'group' }, extend,
           h('button', { type: 'button', onclick: () => void this.act(`Lease extended`, async () => {
             const answer = await this.api.extendLease(session.id, Number(extend.value));

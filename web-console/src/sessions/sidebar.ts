@@ -1,6 +1,6 @@
 import type { Api } from '../api/client';
 import { describe } from '../api/problem';
-import { STATUSES, type Images, type Session } from '../api/types';
+import { STATUSES, type Images, type Session, type Template } from '../api/types';
 import { badge, h, replace } from '../ui/dom';
 import { Notice } from '../ui/notice';
 import { ago, formatRemaining, secondsUntil } from '../ui/time';
@@ -8,6 +8,8 @@ import { isLive, projects, visible, type Filter } from './state';
 import type { SessionStore } from './store';
 
 const PROJECT_PATTERN = '[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}';
+/** The template of a single workspace container, made of the image chosen. */
+const DEFAULT_TEMPLATE = 'node';
 
 /** The left column: create a session, filter the list, pick one, end them all. */
 export class Sidebar {
@@ -20,6 +22,8 @@ export class Sidebar {
   private readonly notice = new Notice();
   private readonly createNotice = new Notice();
   private readonly imageField = h('span', { class: 'image-field' });
+  /** Shown once the server lists templates beside the default one. */
+  private readonly templateField = h('span', { class: 'template-field', hidden: true });
 
   constructor(private readonly api: Api, private readonly store: SessionStore) {
     const statusFilter = h('select', { 'aria-label': 'Filter by status', onchange: (e) => {
@@ -58,11 +62,40 @@ export class Sidebar {
     } else {
       replace(this.imageField, h('input', { name: 'image', id: 'create-image', value: 'berth/workspace:latest' }));
     }
+    this.templateChosen();
+  }
+
+  /** The templates the caller may use, to choose from when there are more than the default one. */
+  async loadTemplates(): Promise<void> {
+    let templates: Template[];
+    try {
+      templates = await this.api.templates();
+    } catch {
+      return; // the default template then, made of the image chosen
+    }
+    if (!templates.some((template) => template.name !== DEFAULT_TEMPLATE)) {
+      return;
+    }
+    const select = h('select', { name: 'template', id: 'create-template', onchange: () => this.templateChosen() },
+      ...templates.map((template) => h('option', { value: template.name, selected: template.name === DEFAULT_TEMPLATE,
+        disabled: !template.enabled, title: [template.description, template.containers.map((c) => `${c.name}: `
+          + c.image).join(', ')].filter(Boolean).join(' · ') },
+      template.enabled ? template.name : `${template.name} (disabled)`)));
+    replace(this.templateField, h('label', { for: 'create-template' }, 'Template'), select);
+    this.templateField.hidden = false;
+  }
+
+  /** The image is chosen only for the default template: the others name their own. */
+  private templateChosen(): void {
+    const template = this.templateField.querySelector('select')?.value ?? DEFAULT_TEMPLATE;
+    this.imageField.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[name=image]')
+      .forEach((field) => { field.disabled = template !== DEFAULT_TEMPLATE; });
   }
 
   private createForm(): HTMLFormElement {
     const form = h('form', { class: 'create', 'aria-label': 'New session' },
       h('h2', {}, 'New session'),
+      this.templateField,
       h('label', { for: 'create-image' }, 'Image'), this.imageField,
       h('label', { for: 'create-duration' }, 'Duration (minutes)'),
       h('input', { id: 'create-duration', name: 'duration', type: 'number', min: 1, max: 480, value: 60,
@@ -83,11 +116,13 @@ export class Sidebar {
   private async create(form: HTMLFormElement): Promise<void> {
     const data = new FormData(form);
     const project = String(data.get('project') ?? '').trim();
+    const template = String(data.get('template') ?? DEFAULT_TEMPLATE);
     const button = form.querySelector('button[type=submit]') as HTMLButtonElement;
     button.disabled = true;
     this.createNotice.show('Creating…');
     try {
       const session = await this.api.createSession({
+        ...(template !== DEFAULT_TEMPLATE ? { template } : {}),
         image: String(data.get('image') ?? '').trim() || undefined,
         durationMinutes: Number(data.get('duration')),
         ...(project ? { projectId: project } : {}),

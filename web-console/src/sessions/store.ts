@@ -3,10 +3,14 @@ import { applyEvent, applySnapshot, EMPTY, type SessionsState } from './state';
 
 const SELECTED = 'berth.selected';
 
-/** The sessions the page knows, the selected one, and who wants to hear about changes. */
+/**
+ * The sessions the page knows, the selected one and which of its containers the panels reach, and who wants to
+ * hear about changes.
+ */
 export class SessionStore {
   private state: SessionsState = EMPTY;
   private selectedId: string | null;
+  private container: string | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly storage: Storage) {
@@ -25,7 +29,21 @@ export class SessionStore {
     return this.selectedId;
   }
 
+  /** The selected session's container that terminals, files and logs reach; null for its first. */
+  get selectedContainer(): string | null {
+    const names = this.selected?.containers?.map((container) => container.name) ?? [];
+    return this.container && names.includes(this.container) && names[0] !== this.container ? this.container : null;
+  }
+
+  selectContainer(name: string | null): void {
+    this.container = name;
+    this.changed();
+  }
+
   select(id: string | null): void {
+    if (id !== this.selectedId) {
+      this.container = null;
+    }
     this.selectedId = id;
     if (id) {
       this.storage.setItem(SELECTED, id);

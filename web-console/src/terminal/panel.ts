@@ -7,6 +7,8 @@ import type { RememberedTerminals } from './remembered';
 
 interface Tab {
   connection: TerminalConnection;
+  /** The session's container the shell runs in. */
+  container: string | null;
   button: HTMLButtonElement;
   label: string;
   state: ConnectionState;
@@ -15,7 +17,7 @@ interface Tab {
 
 /**
  * The terminals of the selected session, one tab each. A reload finds the terminals this browser tab opened and
- * connects to them again; a running session with none gets one.
+ * connects to them again; a running session with none in the chosen container gets one there.
  */
 export class TerminalPanel {
   readonly element = h('section', { class: 'panel terminal-panel', 'aria-label': 'Terminal' });
@@ -25,6 +27,10 @@ export class TerminalPanel {
   private readonly tabs: Tab[] = [];
   private active: Tab | null = null;
   private sessionId: string | null = null;
+  /** The container asked for (null: the session's first), and its name. */
+  private container: string | null = null;
+  private containerName: string | null = null;
+  private severalContainers = false;
   private running = false;
   private counter = 0;
   /** Counts the changes of session or of its running state: work started for an older one is dropped. */
@@ -37,15 +43,31 @@ export class TerminalPanel {
     this.renderTabs();
   }
 
-  /** Follows the selected session: another session closes these tabs, a running one gets its terminals. */
-  show(session: Session | null): void {
+  /**
+   * Follows the selected session: another session closes these tabs, a running one gets its terminals. Choosing
+   * another container shows a shell in it, a new one if none runs there.
+   */
+  show(session: Session | null, container: string | null = null): void {
     const id = session?.id ?? null;
     const running = session?.status === 'RUNNING';
+    const switched = container !== this.container;
+    const containers = session?.containers ?? [];
+    this.container = container;
+    this.containerName = container ?? containers[0]?.name ?? null;
+    this.severalContainers = containers.length > 1;
     if (id !== this.sessionId) {
       this.closeAll();
       this.sessionId = id;
       this.counter = 0;
     } else if (running && this.running) {
+      if (switched) {
+        const there = this.tabs.find((tab) => this.inChosenContainer(tab));
+        if (there) {
+          this.activate(there);
+        } else {
+          void this.openNew();
+        }
+      }
       return;
     }
     const generation = ++this.generation;
@@ -65,20 +87,20 @@ export class TerminalPanel {
     replace(this.body);
     this.status.textContent = 'Looking for this tab’s terminals…';
     try {
-      const running = new Set((await this.api.terminals(sessionId)).filter((t) => t.status === 'RUNNING')
-        .map((t) => t.id));
+      const running = new Map((await this.api.terminals(sessionId)).filter((t) => t.status === 'RUNNING')
+        .map((t) => [t.id, t.container]));
       if (generation !== this.generation) {
         return; // another session was selected meanwhile, or this one stopped: that change has its own restore
       }
       const ids = this.remembered.list(sessionId);
       for (const id of ids) {
         if (running.has(id)) {
-          this.attach(id);
+          this.attach(id, running.get(id) ?? null);
         } else {
           this.remembered.remove(sessionId, id);
         }
       }
-      if (this.tabs.length === 0) {
+      if (!this.tabs.some((tab) => this.inChosenContainer(tab))) {
         await this.openNew();
       }
     } catch (error) {
@@ -97,23 +119,24 @@ export class TerminalPanel {
     this.status.textContent = 'Starting a shell…';
     try {
       const size = this.active?.connection.size ?? { cols: 100, rows: 30 };
-      const opened = await this.api.openTerminal(sessionId, size.cols, size.rows);
+      const opened = await this.api.openTerminal(sessionId, this.container, size.cols, size.rows);
       if (generation !== this.generation) {
         // the page moved on while the shell started: end it rather than leave it running unseen
         void this.api.closeTerminal(sessionId, opened.id).catch(() => undefined);
         return;
       }
       this.remembered.add(sessionId, opened.id);
-      this.attach(opened.id, opened.ticket);
+      this.attach(opened.id, opened.container, opened.ticket);
     } catch (error) {
       this.status.textContent = describe(error);
     }
   }
 
-  private attach(terminalId: string, ticket?: string): void {
+  private attach(terminalId: string, container: string | null, ticket?: string): void {
     const sessionId = this.sessionId!;
-    const label = `Shell ${++this.counter}`;
+    const label = `Shell ${++this.counter}${this.severalContainers && container ? ` · ${container}` : ''}`;
     const tab: Tab = {
+      container,
       label,
       state: 'connecting',
       message: '',
@@ -132,6 +155,11 @@ export class TerminalPanel {
     this.body.append(tab.connection.element);
     this.activate(tab);
     tab.connection.open(ticket);
+  }
+
+  /** Whether the tab's shell runs in the container chosen (any, while the session names none). */
+  private inChosenContainer(tab: Tab): boolean {
+    return this.containerName === null || tab.container === this.containerName;
   }
 
   private activate(tab: Tab): void {
