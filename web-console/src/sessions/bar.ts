@@ -12,6 +12,7 @@ export class SessionBar {
   readonly element = h('section', { class: 'session-bar', 'aria-label': 'Selected session' });
   private readonly notice = new Notice();
   private shownKey = '';
+  private shownId: string | null = null;
 
   constructor(private readonly api: Api, private readonly store: SessionStore) {
     store.subscribe(() => this.render());
@@ -27,6 +28,10 @@ export class SessionBar {
       return;
     }
     this.shownKey = key;
+    if ((session?.id ?? null) !== this.shownId) {
+      this.shownId = session?.id ?? null;
+      this.notice.clear(); // what was said of another session
+    }
     if (!session) {
       replace(this.element, h('p', { class: 'hint' }, 'Select a session on the left, or create one.'));
       return;
