@@ -31,6 +31,7 @@ public final class Execution implements ResultCallback<Frame> {
 
     public static final String STDOUT = "stdout";
     public static final String STDERR = "stderr";
+    private static final long STREAM_BROKEN = 126;
 
     private static final Logger log = LoggerFactory.getLogger(Execution.class);
 
@@ -86,8 +87,8 @@ public final class Execution implements ResultCallback<Frame> {
     }
 
     /**
-     * The command's exit code, once {@link #ended()}; null when it is not known (its container is gone, or the
-     * relay stopped reading while it still ran). Blocks.
+     * The command's exit code, once {@link #ended()}; null when it is not known (its container stopped or is
+     * gone, or the relay stopped reading while it still ran). Blocks.
      */
     public Integer exitCode() {
         // the engine may note the exit a moment after the output ended
@@ -95,7 +96,8 @@ public final class Execution implements ResultCallback<Frame> {
             try {
                 Long code = processes.exitCode(execId);
                 if (code != null) {
-                    return code.intValue();
+                    // an exec whose stream broke as its container stopped gets 126, "command cannot execute"
+                    return code == STREAM_BROKEN && !processes.running(containerId) ? null : code.intValue();
                 }
             } catch (NotFoundException e) {
                 return null;

@@ -24,9 +24,10 @@ import com.github.dockerjava.api.model.StreamType;
  * its raw stream both ways, each on a thread of its own: what is typed goes to the engine in writes of up to
  * 64 KB as it comes, and output is read up to 64 KB at a time: the first piece of a burst at once, the rest
  * after it gathered for {@link #GATHER}, or at once while reads fill the buffer (so the pause never caps the
- * rate). docker-java's attach copies input 1 KB per write, which costs the engine a read for each. The callback hears of the stream as docker-java's would: onStart once the engine
- * upgraded the connection, onNext for output, onComplete at its end, onError when the engine refused the exec
- * (a docker-java exception) or the connection broke.
+ * rate). docker-java's attach copies input 1 KB per write, which costs the engine a read for each. The
+ * callback hears of the stream as docker-java's would: onStart once the engine upgraded the connection, onNext
+ * for output, onComplete at its end, onError when the engine refused the exec (a docker-java exception) or the
+ * connection broke.
  */
 final class TtyAttach implements Closeable {
 

@@ -39,8 +39,6 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class BackgroundProcesses {
 
-    private static final int EXEC_BROKEN = 126;
-
     private final Map<UUID, SessionProcesses> sessions = new ConcurrentHashMap<>();
     private final DockerClient streams;
     private final ContainerProcesses processes;
@@ -77,20 +75,11 @@ public class BackgroundProcesses {
                     () -> process.kill(properties.killGrace()), request.timeout().toMillis(), TimeUnit.MILLISECONDS);
             process.started(execution, timeout);
             execution.ended().handleAsync((ignored, failure) -> {
-                process.ended(failure == null ? exitCode(execution, session.containerId()) : null);
+                process.ended(failure == null ? execution.exitCode() : null);
                 return null;
             }, Commands.BLOCKING);
             return process.view();
         }).subscribeOn(Schedulers.boundedElastic());
-    }
-
-    /**
-     * The engine's exit code, or null when the process ended with its container: the engine then answers 126
-     * (its stream broke), which would read as "command cannot execute".
-     */
-    private Integer exitCode(Execution execution, String containerId) {
-        Integer code = execution.exitCode();
-        return code != null && code == EXEC_BROKEN && !processes.running(containerId) ? null : code;
     }
 
     public List<ProcessView> list(UUID sessionId) {
